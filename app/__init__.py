@@ -1,0 +1,1 @@
+"""Pressroom: a headless publishing API for policy publishers."""

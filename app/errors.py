@@ -1,0 +1,195 @@
+"""The AppError family and the handlers that render every error as problem+json (RFC 9457)."""
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+PROBLEM_BASE = "https://pressroom.dev/problems/"
+
+log = logging.getLogger("app.errors")
+
+
+class AppError(Exception):
+    """A domain error with an HTTP status and a stable problem type."""
+
+    status_code: int = 400
+    code: str = "bad-request"
+    title: str = "Bad request"
+
+    def __init__(self, detail: str, **extra: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.extra = extra
+
+
+class NotFound(AppError):
+    status_code = 404
+    code = "not-found"
+    title = "Not found"
+
+
+class InvalidParameter(AppError):
+    """A request value that parsed but makes no sense (for example an inverted range)."""
+
+    status_code = 422
+    code = "validation-error"
+    title = "Your request parameters didn't validate"
+
+    def __init__(self, field: str, message: str, *, location: str = "query") -> None:
+        super().__init__(
+            f"{field}: {message}",
+            errors=[{"field": field, "in": location, "message": message}],
+        )
+
+
+class FieldError(BaseModel):
+    field: str = Field(description="The parameter or body field, dotted for nested fields.")
+    location: str = Field(alias="in", description="Where it was sent: query, path, body, header.")
+    message: str
+    model_config = ConfigDict(
+        populate_by_name=True,
+        json_schema_extra={
+            "examples": [{"field": "per_page", "in": "query", "message": "must be at most 100"}]
+        },
+    )
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem document: every error this API answers has this shape."""
+
+    type: str = Field(description="A URI naming the kind of problem.")
+    title: str = Field(description="A short summary of the kind of problem.")
+    status: int = Field(description="The HTTP status code.")
+    detail: str = Field(description="What went wrong with this request, for a human.")
+    instance: str | None = Field(default=None, description="The path that was requested.")
+    errors: list[FieldError] | None = Field(
+        default=None, description="For validation problems: each field that failed."
+    )
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "type": f"{PROBLEM_BASE}not-found",
+                    "title": "Not found",
+                    "status": 404,
+                    "detail": "No article with slug 'no-such-article'.",
+                    "instance": "/api/v1/articles/no-such-article",
+                },
+                {
+                    "type": f"{PROBLEM_BASE}validation-error",
+                    "title": "Your request parameters didn't validate",
+                    "status": 422,
+                    "detail": "per_page: must be at most 100",
+                    "instance": "/api/v1/articles",
+                    "errors": [
+                        {"field": "per_page", "in": "query", "message": "must be at most 100"}
+                    ],
+                },
+            ]
+        }
+    )
+
+
+def problem_response(
+    request: Request,
+    *,
+    status: int,
+    code: str,
+    title: str,
+    detail: str,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
+    """A problem+json response for this request."""
+    body: dict[str, Any] = {
+        "type": f"{PROBLEM_BASE}{code}" if code != "about:blank" else code,
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": request.url.path,
+    }
+    body.update({k: v for k, v in extra.items() if v is not None})
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+
+
+def _field_name(loc: tuple[Any, ...]) -> tuple[str, str]:
+    location = str(loc[0]) if loc else "body"
+    parts = [str(p) for p in loc[1:]] if len(loc) > 1 else [location]
+    return ".".join(parts), location
+
+
+def _validation_errors(exc: RequestValidationError) -> list[dict[str, str]]:
+    out = []
+    for err in exc.errors():
+        field, location = _field_name(tuple(err.get("loc", ())))
+        message = str(err.get("msg", "is invalid"))
+        out.append({"field": field, "in": location, "message": message})
+    return out
+
+
+async def _app_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, AppError)
+    return problem_response(
+        request,
+        status=exc.status_code,
+        code=exc.code,
+        title=exc.title,
+        detail=exc.detail,
+        **exc.extra,
+    )
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = _validation_errors(exc)
+    detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or "invalid request"
+    return problem_response(
+        request,
+        status=422,
+        code="validation-error",
+        title="Your request parameters didn't validate",
+        detail=detail,
+        errors=errors,
+    )
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    phrase = HTTPStatus(exc.status_code).phrase
+    detail = exc.detail if isinstance(exc.detail, str) and exc.detail != phrase else None
+    if exc.status_code == 404 and detail is None:
+        detail = f"Nothing is served at {request.url.path}."
+    return problem_response(
+        request,
+        status=exc.status_code,
+        code="about:blank",
+        title=phrase,
+        detail=detail or phrase,
+        headers=getattr(exc, "headers", None),
+    )
+
+
+async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return problem_response(
+        request,
+        status=500,
+        code="internal-error",
+        title="Internal server error",
+        detail="Something went wrong on our side. It has been logged.",
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Render every error the app can raise as application/problem+json."""
+    app.add_exception_handler(AppError, _app_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unhandled)

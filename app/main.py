@@ -1,0 +1,97 @@
+"""The application factory."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from app import health
+from app.api import public_router
+from app.config import Settings, get_settings
+from app.db import make_engine, make_sessionmaker
+from app.errors import install_error_handlers
+from app.openapi import install_openapi
+
+DESCRIPTION = """
+Pressroom serves a policy publisher's content — articles, experts, topics, programs,
+events and pages — as JSON for frontends, feeds for partners, and an admin API for editors.
+
+* **Lists** answer `{"data": [...], "meta": {"total", "page", "per_page", "pages"}}` with
+  RFC 8288 `Link` headers (`first`, `prev`, `next`, `last`).
+* **Errors** are RFC 9457 `application/problem+json` documents; validation problems list
+  each failing field in `errors`.
+* **Timestamps** are ISO 8601 in UTC with an explicit offset.
+* Only public content is served here: published, or scheduled with its time passed.
+"""
+
+TAGS = [
+    {"name": "Articles", "description": "Op-eds, media appearances, press releases, research."},
+    {"name": "Experts", "description": "The people behind the by-lines."},
+    {"name": "Topics", "description": "Subjects; featured ones form the Policy Topics menu."},
+    {"name": "Programs", "description": "Research programs, their directors and members."},
+    {"name": "Events", "description": "Talks and panels, upcoming and past."},
+    {"name": "Pages", "description": "Standing pages: about, mission, jobs, contact, legal."},
+    {"name": "Site", "description": "Name, menus, footer, newsletter box, display labels."},
+    {"name": "Health", "description": "Liveness and readiness probes."},
+]
+
+log = logging.getLogger("app")
+
+
+def ensure_sqlite_dir(url: str) -> None:
+    """Create the folder of a file-backed SQLite database."""
+    prefix = "sqlite+aiosqlite:///"
+    if url.startswith(prefix) and ":memory:" not in url:
+        Path(url.removeprefix(prefix)).parent.mkdir(parents=True, exist_ok=True)
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    if getattr(app.state, "sessionmaker", None) is not None:
+        yield
+        return
+    settings: Settings = app.state.settings
+    ensure_sqlite_dir(settings.database_url)
+    engine = make_engine(settings.database_url)
+    app.state.sessionmaker = make_sessionmaker(engine)
+    try:
+        yield
+    finally:
+        await engine.dispose()
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    sessionmaker: async_sessionmaker[AsyncSession] | None = None,
+) -> FastAPI:
+    """Build the app. Tests pass their own sessionmaker; otherwise the lifespan makes one."""
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="Pressroom",
+        version="1.0.0",
+        summary="A headless publishing API for policy publishers.",
+        description=DESCRIPTION,
+        openapi_tags=TAGS,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.sessionmaker = sessionmaker
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "HEAD", "OPTIONS"],
+            allow_headers=["If-None-Match", "Accept"],
+            expose_headers=["Link", "ETag", "Last-Modified"],
+            allow_credentials=False,
+        )
+    install_error_handlers(app)
+    app.include_router(health.router)
+    app.include_router(public_router)
+    install_openapi(app)
+    return app

@@ -1,0 +1,29 @@
+"""Imports every model so that the mappers and `Base.metadata` are complete."""
+
+from app.articles.models import Article, ArticleAuthor, ArticleFeaturedExpert, ArticleTopic
+from app.db import Base
+from app.events.models import Event, EventSpeaker
+from app.experts.models import Expert
+from app.newsletter.models import NewsletterSubscription
+from app.pages.models import Page
+from app.programs.models import Program
+from app.site.models import Menu, MenuItem, Site
+from app.topics.models import Topic
+
+__all__ = [
+    "Article",
+    "ArticleAuthor",
+    "ArticleFeaturedExpert",
+    "ArticleTopic",
+    "Base",
+    "Event",
+    "EventSpeaker",
+    "Expert",
+    "Menu",
+    "MenuItem",
+    "NewsletterSubscription",
+    "Page",
+    "Program",
+    "Site",
+    "Topic",
+]

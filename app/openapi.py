@@ -1,0 +1,68 @@
+"""OpenAPI helpers: documented error responses, and a document that says what we really send."""
+
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
+from app.errors import PROBLEM_MEDIA_TYPE, Problem
+
+_DESCRIPTIONS = {
+    304: "Not modified: the `ETag` you sent still matches.",
+    400: "The request is malformed.",
+    401: "Authentication is required.",
+    403: "You are not allowed to do this.",
+    404: "Nothing with that slug is public.",
+    409: "That conflicts with something that exists.",
+    422: "A parameter or field is invalid; `errors` names each one.",
+    429: "Too many requests; see `Retry-After`.",
+    503: "The service cannot answer right now.",
+}
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """`responses=` entries for the error statuses a route can answer."""
+    return {s: {"model": Problem, "description": _DESCRIPTIONS.get(s, "Error.")} for s in statuses}
+
+
+def _fix_error_media_types(schema: dict[str, Any]) -> None:
+    problem_ref = {"$ref": "#/components/schemas/Problem"}
+    for path_item in schema.get("paths", {}).values():
+        for operation in path_item.values():
+            for status, response in operation.get("responses", {}).items():
+                if not str(status).startswith(("4", "5")):
+                    continue
+                content = response.get("content") or {}
+                example = Problem.model_config["json_schema_extra"]["examples"][  # type: ignore[index]
+                    1 if str(status) == "422" else 0
+                ]
+                content.pop("application/json", None)
+                content[PROBLEM_MEDIA_TYPE] = {"schema": problem_ref, "example": example}
+                response["content"] = content
+                if str(status) == "422":
+                    response["description"] = _DESCRIPTIONS[422]
+    components = schema.get("components", {}).get("schemas", {})
+    for name in ("HTTPValidationError", "ValidationError"):
+        components.pop(name, None)
+
+
+def install_openapi(app: FastAPI) -> None:
+    """Build the OpenAPI document once, with problem+json for every error response."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = get_openapi(
+            title=app.title,
+            version=app.version,
+            summary=app.summary,
+            description=app.description,
+            routes=app.routes,
+            tags=app.openapi_tags,
+            servers=app.servers,
+        )
+        _fix_error_media_types(schema)
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -1,0 +1,71 @@
+"""The one list envelope, its page parameters and the RFC 8288 Link header."""
+
+import math
+from dataclasses import dataclass
+from typing import Annotated, Generic, TypeVar
+
+from fastapi import Depends, Query, Request, Response
+from pydantic import BaseModel, Field
+
+MAX_PER_PAGE = 100
+DEFAULT_PER_PAGE = 20
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class PageParams:
+    page: int
+    per_page: int
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.per_page
+
+
+def page_params(
+    page: Annotated[int, Query(ge=1, le=1_000_000, description="1-based page number.")] = 1,
+    per_page: Annotated[
+        int, Query(ge=1, le=MAX_PER_PAGE, description=f"Items per page, at most {MAX_PER_PAGE}.")
+    ] = DEFAULT_PER_PAGE,
+) -> PageParams:
+    """Page and page size from the query string."""
+    return PageParams(page=page, per_page=per_page)
+
+
+PageDep = Annotated[PageParams, Depends(page_params)]
+
+
+class PageMeta(BaseModel):
+    total: int = Field(description="Items matching the request, on all pages.", examples=[42])
+    page: int = Field(description="This page, 1-based.", examples=[1])
+    per_page: int = Field(description="Items per page.", examples=[20])
+    pages: int = Field(description="Number of pages (0 when nothing matches).", examples=[3])
+
+
+class Page(BaseModel, Generic[T]):
+    """A page of results: `data` and `meta`; the `Link` header carries first/prev/next/last."""
+
+    data: list[T]
+    meta: PageMeta
+
+
+def make_page(items: list[T], *, total: int, params: PageParams) -> Page[T]:
+    """Wrap a page of items in the envelope."""
+    pages = math.ceil(total / params.per_page) if total else 0
+    meta = PageMeta(total=total, page=params.page, per_page=params.per_page, pages=pages)
+    return Page[T](data=items, meta=meta)
+
+
+def set_link_header(request: Request, response: Response, meta: PageMeta) -> None:
+    """Add `Link: <...>; rel="next"` and friends for this page."""
+    links = {"first": 1, "last": max(meta.pages, 1)}
+    if meta.page > 1:
+        links["prev"] = min(meta.page - 1, max(meta.pages, 1))
+    if meta.page < meta.pages:
+        links["next"] = meta.page + 1
+    parts = [
+        f'<{request.url.include_query_params(page=number)}>; rel="{rel}"'
+        for rel, number in links.items()
+    ]
+    response.headers["Link"] = ", ".join(parts)

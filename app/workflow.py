@@ -1,0 +1,71 @@
+"""The publishing workflow shared by articles, events, pages and experts.
+
+`public()` is the single definition of "visible to the public". Every public
+query uses it; there is no second copy of the rule anywhere.
+"""
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Boolean, Enum, String, and_, false
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+from sqlalchemy.sql.elements import ColumnElement
+
+from app.db import UTCDateTime, utcnow
+
+
+class Status(enum.StrEnum):
+    draft = "draft"
+    scheduled = "scheduled"
+    published = "published"
+    archived = "archived"
+
+
+LIVE_STATUSES = (Status.published, Status.scheduled)
+
+
+def str_enum(enum_cls: type[enum.Enum], name: str) -> Enum:
+    """A portable enum column: VARCHAR plus a named CHECK constraint, stored by value."""
+    return Enum(
+        enum_cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=max(len(m.value) for m in enum_cls) + 8,
+        values_callable=lambda cls: [m.value for m in cls],
+        validate_strings=True,
+    )
+
+
+class Timestamped:
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class Workflow(Timestamped):
+    """Columns of content that moves draft → scheduled → published → archived."""
+
+    @declared_attr
+    def status(cls) -> Mapped[Status]:
+        return mapped_column(str_enum(Status, "status"), default=Status.draft, index=True)
+
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+
+
+class Seo:
+    """Optional search-engine and social-card overrides."""
+
+    seo_title: Mapped[str | None] = mapped_column(String(300))
+    seo_description: Mapped[str | None] = mapped_column(String(500))
+    canonical_url: Mapped[str | None] = mapped_column(String(2000))
+    og_image_url: Mapped[str | None] = mapped_column(String(2000))
+    noindex: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+def public(model: type[Workflow], *, now: datetime | None = None) -> ColumnElement[bool]:
+    """The condition that makes a row visible to the public at `now` (default: this instant)."""
+    return and_(
+        model.status.in_(LIVE_STATUSES),
+        model.published_at.is_not(None),
+        model.published_at <= (now or utcnow()),
+    )

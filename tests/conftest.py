@@ -1,0 +1,93 @@
+"""Fixtures: one migrated database per xdist worker, one rolled-back transaction per test.
+
+The backend is SQLite unless TEST_DATABASE_URL names a PostgreSQL server
+(`make test` runs the suite once on each).
+"""
+
+import os
+from collections.abc import AsyncIterator
+
+import pytest
+from httpx import ASGITransport, AsyncClient
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+
+from app.config import Settings
+from app.db import make_engine
+from app.main import create_app
+from tests import dbutil
+
+SERVER_URL = os.environ.get("TEST_DATABASE_URL", "")
+BACKEND = "postgresql" if SERVER_URL.startswith("postgresql") else "sqlite"
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"database backend: {BACKEND}" + (f" ({SERVER_URL})" if SERVER_URL else "")
+
+
+@pytest.fixture(scope="session")
+def backend() -> str:
+    return BACKEND
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> str:
+    """A database for this worker, built by `alembic upgrade head`."""
+    name = f"pressroom_test_{worker_id}"
+    if BACKEND == "postgresql":
+        url = dbutil.fresh_postgres_database(SERVER_URL, name)
+    else:
+        url = dbutil.fresh_sqlite_database(tmp_path_factory.mktemp("db"), name)
+    dbutil.migrate(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = make_engine(database_url)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+async def connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """A connection whose outer transaction is rolled back after the test."""
+    async with engine.connect() as conn:
+        transaction = await conn.begin()
+        try:
+            yield conn
+        finally:
+            await transaction.rollback()
+
+
+def _savepoint_sessions(connection: AsyncConnection) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(
+        bind=connection,
+        join_transaction_mode="create_savepoint",
+        expire_on_commit=False,
+        autoflush=False,
+    )
+
+
+@pytest.fixture
+async def session(connection: AsyncConnection) -> AsyncIterator[AsyncSession]:
+    """The session factories write through; the app sees it on the same connection."""
+    async with _savepoint_sessions(connection)() as session:
+        yield session
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(
+        database_url=database_url,
+        site_url="https://www.example.org",
+        cors_origins=["https://frontend.example.org"],
+    )
+
+
+@pytest.fixture
+async def client(connection: AsyncConnection, settings: Settings) -> AsyncIterator[AsyncClient]:
+    """An HTTP client on the real app, its sessions inside the test's transaction."""
+    app = create_app(settings, sessionmaker=_savepoint_sessions(connection))
+    transport = ASGITransport(app=app, raise_app_exceptions=False)
+    async with AsyncClient(transport=transport, base_url="http://testserver") as client:
+        yield client
