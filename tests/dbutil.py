@@ -49,11 +49,9 @@ def fresh_sqlite_database(directory: Path, name: str) -> str:
     return f"sqlite+aiosqlite:///{path}"
 
 
-async def postgres_answers(url: str, timeout: float = 3.0) -> bool:
+async def postgres_answers(url: str, wait: float = 3.0) -> bool:
     try:
-        conn = await asyncpg.connect(
-            _dsn(url, make_url(url).database or "postgres"), timeout=timeout
-        )
+        conn = await asyncpg.connect(_dsn(url, make_url(url).database or "postgres"), timeout=wait)
     except (OSError, asyncpg.PostgresError, TimeoutError):
         return False
     await conn.close()
