@@ -5,7 +5,7 @@ The backend is SQLite unless TEST_DATABASE_URL names a PostgreSQL server
 """
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 from httpx import ASGITransport, AsyncClient
@@ -30,15 +30,18 @@ def backend() -> str:
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> str:
+def database_url(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[str]:
     """A database for this worker, built by `alembic upgrade head`."""
-    name = f"pressroom_test_{worker_id}"
+    # The pid keeps concurrent runs on one server apart.
+    name = f"pressroom_test_{worker_id}_{os.getpid()}"
     if BACKEND == "postgresql":
         url = dbutil.fresh_postgres_database(SERVER_URL, name)
     else:
         url = dbutil.fresh_sqlite_database(tmp_path_factory.mktemp("db"), name)
     dbutil.migrate(url)
-    return url
+    yield url
+    if BACKEND == "postgresql":
+        dbutil.drop_postgres_database(SERVER_URL, name)
 
 
 @pytest.fixture(scope="session")

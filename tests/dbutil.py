@@ -43,6 +43,18 @@ def fresh_postgres_database(url: str, name: str) -> str:
     return make_url(url).set(database=name).render_as_string(hide_password=False)
 
 
+async def _drop(url: str, name: str) -> None:
+    conn = await asyncpg.connect(_dsn(url, make_url(url).database or "postgres"))
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+def drop_postgres_database(url: str, name: str) -> None:
+    asyncio.run(_drop(url, name))
+
+
 def fresh_sqlite_database(directory: Path, name: str) -> str:
     path = directory / f"{name}.db"
     path.unlink(missing_ok=True)
