@@ -121,8 +121,11 @@ def problem_response(
 
 def _field_name(loc: tuple[Any, ...]) -> tuple[str, str]:
     location = str(loc[0]) if loc else "body"
-    parts = [str(p) for p in loc[1:]] if len(loc) > 1 else [location]
-    return ".".join(parts), location
+    parts = list(loc[1:])
+    if location != "body":
+        # A repeated query parameter is still one parameter: `kind`, not `kind.0`.
+        parts = [p for p in parts if not isinstance(p, int)]
+    return ".".join(str(p) for p in parts) or location, location
 
 
 def _validation_errors(exc: RequestValidationError) -> list[dict[str, str]]:

@@ -22,9 +22,9 @@ Timestamp = Annotated[
 
 def drop_hidden(values: Any) -> Any:
     """Drop the None entries left where a linked row is not visible to the public."""
-    if isinstance(values, list | tuple):
-        return [v for v in values if v is not None]
-    return values
+    if values is None or isinstance(values, str | bytes | dict):
+        return values
+    return [v for v in values if v is not None]
 
 
 class ReadModel(BaseModel):
