@@ -46,6 +46,24 @@ def _fix_error_media_types(schema: dict[str, Any]) -> None:
         components.pop(name, None)
 
 
+def _complete_examples(schema: dict[str, Any]) -> None:
+    """Give generated schemas (enums, `Page[...]` envelopes) an example of their own."""
+    components = schema.get("components", {}).get("schemas", {})
+    for name, component in components.items():
+        if "examples" in component or "example" in component:
+            continue
+        if "enum" in component:
+            component["examples"] = [component["enum"][0]]
+        elif name.startswith("Page_"):
+            item = components.get(name.removeprefix("Page_").rstrip("_"), {})
+            component["examples"] = [
+                {
+                    "data": item.get("examples", [])[:1],
+                    "meta": {"total": 1, "page": 1, "per_page": 20, "pages": 1},
+                }
+            ]
+
+
 def install_openapi(app: FastAPI) -> None:
     """Build the OpenAPI document once, with problem+json for every error response."""
 
@@ -62,6 +80,7 @@ def install_openapi(app: FastAPI) -> None:
             servers=app.servers,
         )
         _fix_error_media_types(schema)
+        _complete_examples(schema)
         app.openapi_schema = schema
         return schema
 

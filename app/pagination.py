@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import Annotated, Generic, TypeVar
 
 from fastapi import Depends, Query, Request, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 20
@@ -37,6 +37,11 @@ PageDep = Annotated[PageParams, Depends(page_params)]
 
 
 class PageMeta(BaseModel):
+    """Where this page sits among all the matching items."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"total": 42, "page": 1, "per_page": 20, "pages": 3}]}
+    )
     total: int = Field(description="Items matching the request, on all pages.", examples=[42])
     page: int = Field(description="This page, 1-based.", examples=[1])
     per_page: int = Field(description="Items per page.", examples=[20])

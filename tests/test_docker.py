@@ -1,0 +1,90 @@
+"""The Dockerfile lints clean, and the command it starts really serves the API."""
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCKERFILE = ROOT / "Dockerfile"
+
+
+def _cmd() -> list[str]:
+    match = re.search(r"^CMD (\[.*\])\s*$", DOCKERFILE.read_text(), re.MULTILINE)
+    assert match, "the Dockerfile has an exec-form CMD"
+    return json.loads(match.group(1))
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_dockerfile_passes_hadolint():
+    hadolint = shutil.which("hadolint") or str(Path(sys.executable).parent / "hadolint")
+    result = subprocess.run(
+        [hadolint, "--failure-threshold", "info", str(DOCKERFILE)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_dockerfile_is_multi_stage_non_root_with_a_healthcheck():
+    text = DOCKERFILE.read_text()
+    assert len(re.findall(r"^FROM ", text, re.MULTILINE)) >= 2
+    assert re.search(r"^USER (?!root|0\b)", text, re.MULTILINE)
+    assert re.search(r"^HEALTHCHECK .*\n?.*/healthz", text, re.MULTILINE)
+
+
+def test_make_run_and_the_image_start_the_same_way():
+    cmd = _cmd()
+    assert cmd[:3] == ["pressroom", "serve", "--migrate"]
+    makefile = (ROOT / "Makefile").read_text()
+    assert "$(BIN)/" + " ".join(cmd) in makefile
+
+
+def test_the_image_command_migrates_and_serves(tmp_path: Path):
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/fresh.db",
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+    }
+    executable = str(Path(sys.executable).parent / _cmd()[0])
+    process = subprocess.Popen(
+        [executable, *_cmd()[1:]],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("the server did not answer /healthz within 60 s")
+        assert httpx.get(f"{base}/readyz").status_code == 200
+        listing = httpx.get(f"{base}/api/v1/articles")
+        assert listing.status_code == 200
+        assert listing.json()["meta"]["total"] == 0
+    finally:
+        process.terminate()
+        process.communicate(timeout=20)
