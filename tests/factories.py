@@ -163,13 +163,13 @@ async def make_event(
         format=EventFormat(format),
         status=Status(status),
         published_at=_published_at(status, published_at),
-        topics=list(topics),
         programs=list(programs),
         speakers=[
             EventSpeaker(expert=s) if isinstance(s, Expert) else EventSpeaker(**s) for s in speakers
         ],
         **fields,
     )
+    event.topics = list(topics)
     return await _save(session, event)
 
 

@@ -3,6 +3,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Optional
 
 from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Table, Text, false
+from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
 from sqlalchemy.ext.orderinglist import ordering_list
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -27,14 +28,23 @@ FORMAT_LABELS: dict[EventFormat, str] = {
     EventFormat.hybrid: "Hybrid",
 }
 
-event_topic = Table(
-    "event_topic",
-    Base.metadata,
-    Column("event_id", ForeignKey("event.id", ondelete="CASCADE"), primary_key=True),
-    Column("topic_id", ForeignKey("topic.id", ondelete="CASCADE"), primary_key=True),
-    Column("position", Integer, nullable=False, server_default="0"),
-    Index("ix_event_topic_topic_id_event_id", "topic_id", "event_id"),
-)
+
+class EventTopic(Base):
+    """An event's topic, in the order the event lists them."""
+
+    __tablename__ = "event_topic"
+    __table_args__ = (Index("ix_event_topic_topic_id_event_id", "topic_id", "event_id"),)
+
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("event.id", ondelete="CASCADE"), primary_key=True
+    )
+    topic_id: Mapped[int] = mapped_column(
+        ForeignKey("topic.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    topic: Mapped["Topic"] = relationship(lazy="raise")
+
 
 event_program = Table(
     "event_program",
@@ -91,9 +101,16 @@ class Event(Workflow, Seo, Base):
         cascade="all, delete-orphan",
         lazy="raise",
     )
-    topics: Mapped[list["Topic"]] = relationship(
-        secondary=event_topic, order_by=event_topic.c.position, lazy="raise"
+    topic_links: Mapped[list[EventTopic]] = relationship(
+        order_by=EventTopic.position,
+        collection_class=ordering_list("position"),
+        cascade="all, delete-orphan",
+        lazy="raise",
     )
     programs: Mapped[list["Program"]] = relationship(
         secondary=event_program, lazy="raise", order_by="Program.name"
+    )
+
+    topics: AssociationProxy[list["Topic"]] = association_proxy(
+        "topic_links", "topic", creator=lambda topic: EventTopic(topic=topic)
     )

@@ -1,3 +1,54 @@
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+
+from app.db import SessionDep
+from app.events import service
+from app.events.dependencies import EventFiltersDep
+from app.events.schemas import EventRead, EventSummary
+from app.events.service import EventSort
+from app.openapi import problem_responses
+from app.pagination import Page, PageDep, make_page, set_link_header
 
 router = APIRouter(prefix="/events", tags=["Events"])
+
+
+@router.get(
+    "",
+    response_model=Page[EventSummary],
+    summary="List public events",
+    responses=problem_responses(422),
+)
+async def list_events(
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    filters: EventFiltersDep,
+    page: PageDep,
+    sort: Annotated[
+        EventSort | None,
+        Query(
+            description="`starts_at` (soonest first) or `-starts_at` (latest first). Default: "
+            "`starts_at` with `when=upcoming`, otherwise `-starts_at`."
+        ),
+    ] = None,
+) -> Page[EventSummary]:
+    """Public events, cancelled ones included and flagged. Repeat a filter for OR
+    (`topic=china&topic=russia`); different filters combine with AND
+    (`topic=china&format=virtual`)."""
+    rows, total = await service.list_public_events(session, filters=filters, sort=sort, page=page)
+    result = make_page([EventSummary.model_validate(r) for r in rows], total=total, params=page)
+    set_link_header(request, response, result.meta)
+    return result
+
+
+@router.get(
+    "/{slug}",
+    response_model=EventRead,
+    summary="Get one event",
+    responses=problem_responses(404),
+)
+async def get_event(slug: str, session: SessionDep) -> EventRead:
+    """A public event with its body, speakers, topics and programs, by slug."""
+    event = await service.get_public_event(session, slug=slug)
+    return EventRead.model_validate(event)

@@ -332,7 +332,7 @@ def upgrade() -> None:
         "event_topic",
         sa.Column("event_id", sa.Integer(), nullable=False),
         sa.Column("topic_id", sa.Integer(), nullable=False),
-        sa.Column("position", sa.Integer(), server_default="0", nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["event_id"],
             ["event.id"],
