@@ -1,8 +1,9 @@
 """The one list envelope, its page parameters and the RFC 8288 Link header."""
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
@@ -74,3 +75,27 @@ def set_link_header(request: Request, response: Response, meta: PageMeta) -> Non
         for rel, number in links.items()
     ]
     response.headers["Link"] = ", ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Pager:
+    """What a list handler needs to answer one page: the parameters, and where links go."""
+
+    request: Request
+    response: Response
+    params: PageParams
+
+    def page(self, rows: Iterable[Any], *, total: int, schema: type[BaseModel]) -> Page[Any]:
+        """The envelope for these rows, with the Link header set on the response."""
+        result = make_page(
+            [schema.model_validate(r) for r in rows], total=total, params=self.params
+        )
+        set_link_header(self.request, self.response, result.meta)
+        return result
+
+
+def pager(request: Request, response: Response, params: PageDep) -> Pager:
+    return Pager(request=request, response=response, params=params)
+
+
+PagerDep = Annotated[Pager, Depends(pager)]

@@ -5,10 +5,12 @@ The backend is SQLite unless TEST_DATABASE_URL names a PostgreSQL server
 """
 
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 
 import pytest
 from httpx import ASGITransport, AsyncClient
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from app.config import Settings
@@ -94,3 +96,26 @@ async def client(connection: AsyncConnection, settings: Settings) -> AsyncIterat
     transport = ASGITransport(app=app, raise_app_exceptions=False)
     async with AsyncClient(transport=transport, base_url="http://testserver") as client:
         yield client
+
+
+@pytest.fixture
+def count_statements(
+    connection: AsyncConnection,
+) -> Callable[[], AbstractContextManager[list[str]]]:
+    """`with count_statements() as sql:` records the SQL the app sends (savepoints aside)."""
+
+    @contextmanager
+    def counting() -> Iterator[list[str]]:
+        statements: list[str] = []
+
+        def record(_conn, _cursor, statement, *_args) -> None:
+            if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
+                statements.append(statement)
+
+        event.listen(connection.sync_connection, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            event.remove(connection.sync_connection, "before_cursor_execute", record)
+
+    return counting

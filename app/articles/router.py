@@ -1,6 +1,6 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query
 
 from app.articles import service
 from app.articles.dependencies import ArticleFiltersDep
@@ -8,7 +8,7 @@ from app.articles.schemas import ArticleRead, ArticleSummary
 from app.articles.service import ArticleSort
 from app.db import SessionDep
 from app.openapi import problem_responses
-from app.pagination import Page, PageDep, make_page, set_link_header
+from app.pagination import Page, PagerDep
 
 router = APIRouter(prefix="/articles", tags=["Articles"])
 
@@ -20,21 +20,19 @@ router = APIRouter(prefix="/articles", tags=["Articles"])
     responses=problem_responses(422),
 )
 async def list_articles(
-    request: Request,
-    response: Response,
     session: SessionDep,
     filters: ArticleFiltersDep,
-    page: PageDep,
+    pager: PagerDep,
     sort: Annotated[
         ArticleSort, Query(description="`-published_at` (newest first), `published_at`, `title`.")
     ] = ArticleSort.newest,
 ) -> Page[ArticleSummary]:
     """Public articles, newest first. Repeat a filter for OR (`topic=china&topic=taiwan`);
     different filters combine with AND (`topic=china&kind=op-ed`)."""
-    rows, total = await service.list_public_articles(session, filters=filters, sort=sort, page=page)
-    result = make_page([ArticleSummary.model_validate(r) for r in rows], total=total, params=page)
-    set_link_header(request, response, result.meta)
-    return result
+    rows, total = await service.list_public_articles(
+        session, filters=filters, sort=sort, page=pager.params
+    )
+    return pager.page(rows, total=total, schema=ArticleSummary)
 
 
 @router.get(
@@ -55,12 +53,8 @@ async def get_article(slug: str, session: SessionDep) -> ArticleRead:
     summary="Articles related to one article",
     responses=problem_responses(404, 422),
 )
-async def related_articles(
-    slug: str, request: Request, response: Response, session: SessionDep, page: PageDep
-) -> Page[ArticleSummary]:
+async def related_articles(slug: str, session: SessionDep, pager: PagerDep) -> Page[ArticleSummary]:
     """Public articles sharing the most topics with this one, then the newest; never itself."""
     article = await service.get_public_article(session, slug=slug)
-    rows, total = await service.list_related_articles(session, article=article, page=page)
-    result = make_page([ArticleSummary.model_validate(r) for r in rows], total=total, params=page)
-    set_link_header(request, response, result.meta)
-    return result
+    rows, total = await service.list_related_articles(session, article=article, page=pager.params)
+    return pager.page(rows, total=total, schema=ArticleSummary)

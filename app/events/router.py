@@ -1,6 +1,6 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query
 
 from app.db import SessionDep
 from app.events import service
@@ -8,7 +8,7 @@ from app.events.dependencies import EventFiltersDep
 from app.events.schemas import EventRead, EventSummary
 from app.events.service import EventSort
 from app.openapi import problem_responses
-from app.pagination import Page, PageDep, make_page, set_link_header
+from app.pagination import Page, PagerDep
 
 router = APIRouter(prefix="/events", tags=["Events"])
 
@@ -20,11 +20,9 @@ router = APIRouter(prefix="/events", tags=["Events"])
     responses=problem_responses(422),
 )
 async def list_events(
-    request: Request,
-    response: Response,
     session: SessionDep,
     filters: EventFiltersDep,
-    page: PageDep,
+    pager: PagerDep,
     sort: Annotated[
         EventSort | None,
         Query(
@@ -36,10 +34,10 @@ async def list_events(
     """Public events, cancelled ones included and flagged. Repeat a filter for OR
     (`topic=china&topic=russia`); different filters combine with AND
     (`topic=china&format=virtual`)."""
-    rows, total = await service.list_public_events(session, filters=filters, sort=sort, page=page)
-    result = make_page([EventSummary.model_validate(r) for r in rows], total=total, params=page)
-    set_link_header(request, response, result.meta)
-    return result
+    rows, total = await service.list_public_events(
+        session, filters=filters, sort=sort, page=pager.params
+    )
+    return pager.page(rows, total=total, schema=EventSummary)
 
 
 @router.get(

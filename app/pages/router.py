@@ -1,3 +1,33 @@
 from fastapi import APIRouter
 
+from app.db import SessionDep
+from app.openapi import problem_responses
+from app.pages import service
+from app.pages.schemas import PageRead, PageSummary
+from app.pagination import Page, PagerDep
+
 router = APIRouter(prefix="/pages", tags=["Pages"])
+
+
+@router.get(
+    "",
+    response_model=Page[PageSummary],
+    summary="List public pages",
+    responses=problem_responses(422),
+)
+async def list_pages(session: SessionDep, pager: PagerDep) -> Page[PageSummary]:
+    """Public standing pages (about, mission, jobs, contact, legal) by title, without bodies."""
+    rows, total = await service.list_public_pages(session, page=pager.params)
+    return pager.page(rows, total=total, schema=PageSummary)
+
+
+@router.get(
+    "/{slug}",
+    response_model=PageRead,
+    summary="Get one page",
+    responses=problem_responses(404),
+)
+async def get_page(slug: str, session: SessionDep) -> PageRead:
+    """A public standing page with its body and search-engine fields, by slug."""
+    found = await service.get_public_page(session, slug=slug)
+    return PageRead.model_validate(found)

@@ -7,11 +7,7 @@ from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.factories import make_article, make_expert, make_program, make_topic
-
-
-def _slugs(response) -> list[str]:
-    assert response.status_code == 200, response.text
-    return [a["slug"] for a in response.json()["data"]]
+from tests.helpers import slugs
 
 
 @pytest.fixture
@@ -46,41 +42,41 @@ async def world(session: AsyncSession) -> dict:
 
 
 async def test_topic_filter_matches_that_topic_not_its_children(client: AsyncClient, world):
-    assert _slugs(await client.get("/api/v1/articles?topic=asia")) == ["asia-wide"]
+    assert slugs(await client.get("/api/v1/articles?topic=asia")) == ["asia-wide"]
 
 
 async def test_repeated_topic_is_or(client: AsyncClient, world):
     response = await client.get("/api/v1/articles?topic=china&topic=russia")
-    assert _slugs(response) == ["russia-only", "china-and-russia", "china-only"]
+    assert slugs(response) == ["russia-only", "china-and-russia", "china-only"]
 
 
 async def test_comma_separated_values_are_or_too(client: AsyncClient, world):
     response = await client.get("/api/v1/articles?topic=china,russia")
-    assert _slugs(response) == ["russia-only", "china-and-russia", "china-only"]
+    assert slugs(response) == ["russia-only", "china-and-russia", "china-only"]
 
 
 async def test_different_filters_are_and(client: AsyncClient, world):
     response = await client.get("/api/v1/articles?topic=china&topic=russia&kind=brief")
-    assert _slugs(response) == ["russia-only"]
+    assert slugs(response) == ["russia-only"]
 
 
 async def test_kind_filter_is_or_within(client: AsyncClient, world):
     response = await client.get("/api/v1/articles?kind=brief&kind=in-the-media")
-    assert _slugs(response) == ["russia-only", "china-and-russia"]
+    assert slugs(response) == ["russia-only", "china-and-russia"]
 
 
 async def test_expert_filter_matches_authors_and_featured(client: AsyncClient, world):
     response = await client.get("/api/v1/articles?expert=jennifer-kavanagh")
-    assert _slugs(response) == ["asia-wide", "china-and-russia"]
+    assert slugs(response) == ["asia-wide", "china-and-russia"]
 
 
 async def test_program_filter(client: AsyncClient, world):
-    assert _slugs(await client.get("/api/v1/articles?program=asia-program")) == ["china-and-russia"]
+    assert slugs(await client.get("/api/v1/articles?program=asia-program")) == ["china-and-russia"]
 
 
 async def test_unknown_slug_in_a_filter_matches_nothing(client: AsyncClient, world):
     response = await client.get("/api/v1/articles?topic=atlantis")
-    assert _slugs(response) == []
+    assert slugs(response) == []
     assert response.json()["meta"] == {"total": 0, "page": 1, "per_page": 20, "pages": 0}
 
 
@@ -92,23 +88,23 @@ async def test_published_after_is_inclusive_before_is_exclusive(client: AsyncCli
             "published_before": "2025-01-04T14:00:00+00:00",
         },
     )
-    assert _slugs(response) == ["russia-only", "china-and-russia"]
+    assert slugs(response) == ["russia-only", "china-and-russia"]
 
 
 async def test_plain_dates_are_read_in_the_site_time_zone(client: AsyncClient, world):
     # 2025-01-03 in New York starts at 05:00 UTC: the article of the 3rd (14:00 UTC) is in.
     response = await client.get("/api/v1/articles?published_after=2025-01-03")
-    assert _slugs(response) == ["asia-wide", "russia-only"]
+    assert slugs(response) == ["asia-wide", "russia-only"]
 
 
 async def test_sort_oldest_first(client: AsyncClient, world):
     response = await client.get("/api/v1/articles?sort=published_at")
-    assert _slugs(response) == ["china-only", "china-and-russia", "russia-only", "asia-wide"]
+    assert slugs(response) == ["china-only", "china-and-russia", "russia-only", "asia-wide"]
 
 
 async def test_sort_by_title(client: AsyncClient, world):
     response = await client.get("/api/v1/articles?sort=title")
-    assert _slugs(response) == ["asia-wide", "china-and-russia", "china-only", "russia-only"]
+    assert slugs(response) == ["asia-wide", "china-and-russia", "china-only", "russia-only"]
 
 
 async def test_authors_keep_their_order(client: AsyncClient, world):
@@ -119,7 +115,7 @@ async def test_authors_keep_their_order(client: AsyncClient, world):
 async def test_pages_and_link_header(client: AsyncClient, world):
     response = await client.get("/api/v1/articles?per_page=3&page=2&topic=china,russia,asia")
 
-    assert _slugs(response) == ["china-only"]
+    assert slugs(response) == ["china-only"]
     assert response.json()["meta"] == {"total": 4, "page": 2, "per_page": 3, "pages": 2}
     links = response.headers["link"]
     assert 'page=1>; rel="first"' in links
@@ -139,7 +135,7 @@ async def test_first_page_has_next_and_no_prev(client: AsyncClient, world):
 
 async def test_page_past_the_end_is_empty_not_an_error(client: AsyncClient, world):
     response = await client.get("/api/v1/articles?page=9")
-    assert _slugs(response) == []
+    assert slugs(response) == []
     assert response.json()["meta"]["total"] == 4
 
 

@@ -1,28 +1,9 @@
 """A list request costs the same number of SQL statements whatever the page size."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from httpx import AsyncClient
-from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.factories import make_article, make_expert, make_program, make_topic
-
-
-@contextmanager
-def counting(connection: AsyncConnection) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args) -> None:
-        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
-            statements.append(statement)
-
-    event.listen(connection.sync_connection, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(connection.sync_connection, "before_cursor_execute", record)
 
 
 async def _world(session: AsyncSession) -> None:
@@ -41,13 +22,13 @@ async def _world(session: AsyncSession) -> None:
 
 
 async def test_article_list_statement_count_is_constant(
-    client: AsyncClient, session: AsyncSession, connection: AsyncConnection
+    client: AsyncClient, session: AsyncSession, count_statements
 ):
     await _world(session)
 
-    with counting(connection) as small:
+    with count_statements() as small:
         one = await client.get("/api/v1/articles?per_page=1")
-    with counting(connection) as large:
+    with count_statements() as large:
         hundred = await client.get("/api/v1/articles?per_page=100")
 
     assert len(one.json()["data"]) == 1
@@ -57,14 +38,14 @@ async def test_article_list_statement_count_is_constant(
 
 
 async def test_related_list_statement_count_is_constant(
-    client: AsyncClient, session: AsyncSession, connection: AsyncConnection
+    client: AsyncClient, session: AsyncSession, count_statements
 ):
     await _world(session)
     first = (await client.get("/api/v1/articles?per_page=1")).json()["data"][0]["slug"]
 
-    with counting(connection) as small:
+    with count_statements() as small:
         await client.get(f"/api/v1/articles/{first}/related?per_page=1")
-    with counting(connection) as large:
+    with count_statements() as large:
         hundred = await client.get(f"/api/v1/articles/{first}/related?per_page=100")
 
     assert len(hundred.json()["data"]) == 29

@@ -8,13 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import utcnow
 from tests.factories import make_article, make_expert, make_topic
-
-HIDDEN = [
-    ("draft", None),
-    ("scheduled", timedelta(hours=1)),
-    ("published", timedelta(hours=1)),
-    ("archived", -timedelta(days=1)),
-]
+from tests.helpers import HIDDEN
 
 
 @pytest.mark.parametrize(("status", "offset"), HIDDEN)

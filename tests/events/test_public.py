@@ -2,8 +2,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from httpx import AsyncClient
-from sqlalchemy import event as sa_event
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import get_settings
 from app.db import utcnow
@@ -378,7 +377,7 @@ async def test_unknown_slug_is_a_problem_document(client: AsyncClient):
 
 
 async def test_list_costs_the_same_statements_whatever_the_page_size(
-    client: AsyncClient, session: AsyncSession, connection: AsyncConnection
+    client: AsyncClient, session: AsyncSession, count_statements
 ):
     topics = [await make_topic(session) for _ in range(3)]
     programs = [await make_program(session) for _ in range(2)]
@@ -388,21 +387,11 @@ async def test_list_costs_the_same_statements_whatever_the_page_size(
             session, topics=topics, programs=programs, speakers=[expert, {"name": "A Guest"}]
         )
 
-    statements: list[str] = []
-
-    def count(*args) -> None:
-        statements.append(args[2])
-
-    sa_event.listen(connection.sync_connection, "before_cursor_execute", count)
-    try:
+    with count_statements() as small_sql:
         small = await client.get(URL, params={"per_page": 1})
-        small_count = len(statements)
-        statements.clear()
+    with count_statements() as large_sql:
         large = await client.get(URL, params={"per_page": 100})
-        large_count = len(statements)
-    finally:
-        sa_event.remove(connection.sync_connection, "before_cursor_execute", count)
 
     assert len(small.json()["data"]) == 1
     assert len(large.json()["data"]) == 6
-    assert small_count == large_count
+    assert len(small_sql) == len(large_sql)
