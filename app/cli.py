@@ -37,6 +37,7 @@ def run_migrations(revision: str = "head") -> None:
 
 
 async def _seed_demo() -> dict[str, int]:
+    import app.models  # noqa: F401  (every mapper, so foreign keys resolve)
     from app.db import make_engine, make_sessionmaker
     from app.demo.loader import load_demo
 

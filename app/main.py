@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+import app.models  # noqa: F401  (every mapper, so foreign keys resolve)
 from app import health
 from app.api import public_router
 from app.config import Settings, get_settings

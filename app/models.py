@@ -1,7 +1,9 @@
 """Imports every model so that the mappers and `Base.metadata` are complete."""
 
 from app.articles.models import Article, ArticleAuthor, ArticleFeaturedExpert, ArticleTopic
+from app.auth.models import LoginFailure, RefreshToken, User
 from app.db import Base
+from app.editorial.models import AuditEntry, IdempotencyRecord, Revision, SlugRedirect
 from app.events.models import Event, EventSpeaker
 from app.experts.models import Expert
 from app.newsletter.models import NewsletterSubscription
@@ -15,15 +17,22 @@ __all__ = [
     "ArticleAuthor",
     "ArticleFeaturedExpert",
     "ArticleTopic",
+    "AuditEntry",
     "Base",
     "Event",
     "EventSpeaker",
     "Expert",
+    "IdempotencyRecord",
+    "LoginFailure",
     "Menu",
     "MenuItem",
     "NewsletterSubscription",
     "Page",
     "Program",
+    "RefreshToken",
+    "Revision",
     "Site",
+    "SlugRedirect",
     "Topic",
+    "User",
 ]

@@ -6,8 +6,9 @@ query uses it; there is no second copy of the rule anywhere.
 
 import enum
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Boolean, Enum, String, and_, false
+from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String, and_, false
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -42,7 +43,25 @@ class Timestamped:
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
 
-class Workflow(Timestamped):
+class Versioned:
+    """A row version that every UPDATE bumps: the admin API's ETag, checked on write."""
+
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.version}
+
+
+class Owned:
+    """Who created the row: authors may only edit their own drafts."""
+
+    @declared_attr
+    def created_by_id(cls) -> Mapped[int | None]:
+        return mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+
+
+class Workflow(Timestamped, Versioned):
     """Columns of content that moves draft → scheduled → published → archived."""
 
     @declared_attr

@@ -7,7 +7,7 @@ from sqlalchemy.ext.orderinglist import ordering_list
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base
-from app.workflow import Seo, Workflow, str_enum
+from app.workflow import Owned, Seo, Workflow, str_enum
 
 if TYPE_CHECKING:
     from app.experts.models import Expert
@@ -94,7 +94,7 @@ class ArticleFeaturedExpert(Base):
     expert: Mapped["Expert"] = relationship(lazy="raise")
 
 
-class Article(Workflow, Seo, Base):
+class Article(Workflow, Owned, Seo, Base):
     """An op-ed, a media appearance, a press release or a piece of research."""
 
     __tablename__ = "article"

@@ -8,7 +8,7 @@ from sqlalchemy.ext.orderinglist import ordering_list
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, UTCDateTime
-from app.workflow import Seo, Workflow, str_enum
+from app.workflow import Owned, Seo, Workflow, str_enum
 
 if TYPE_CHECKING:
     from app.experts.models import Expert
@@ -74,7 +74,7 @@ class EventSpeaker(Base):
     expert: Mapped[Optional["Expert"]] = relationship(lazy="raise")
 
 
-class Event(Workflow, Seo, Base):
+class Event(Workflow, Owned, Seo, Base):
     """A talk, panel or briefing, online or in a room."""
 
     __tablename__ = "event"

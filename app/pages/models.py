@@ -2,10 +2,10 @@ from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base
-from app.workflow import Seo, Workflow
+from app.workflow import Owned, Seo, Workflow
 
 
-class Page(Workflow, Seo, Base):
+class Page(Workflow, Owned, Seo, Base):
     """A standing page: about, mission, jobs, contact, privacy, terms."""
 
     __tablename__ = "page"

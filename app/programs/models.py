@@ -4,13 +4,13 @@ from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base
-from app.workflow import Timestamped
+from app.workflow import Timestamped, Versioned
 
 if TYPE_CHECKING:
     from app.experts.models import Expert
 
 
-class Program(Timestamped, Base):
+class Program(Timestamped, Versioned, Base):
     """A research program ("Asia Program") with a director and member experts."""
 
     __tablename__ = "program"

@@ -4,10 +4,10 @@ from sqlalchemy import JSON, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base
-from app.workflow import Timestamped
+from app.workflow import Timestamped, Versioned
 
 
-class Site(Timestamped, Base):
+class Site(Timestamped, Versioned, Base):
     """The one row of site-wide settings a frontend draws on every page."""
 
     __tablename__ = "site"
@@ -21,7 +21,7 @@ class Site(Timestamped, Base):
     newsletter_cta: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
-class Menu(Timestamped, Base):
+class Menu(Timestamped, Versioned, Base):
     """A named navigation menu ("main", "footer"): an ordered tree of items."""
 
     __tablename__ = "menu"

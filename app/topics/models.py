@@ -4,10 +4,10 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base
-from app.workflow import Timestamped
+from app.workflow import Timestamped, Versioned
 
 
-class Topic(Timestamped, Base):
+class Topic(Timestamped, Versioned, Base):
     """A subject area; featured topics make up the navigation's "Policy Topics"."""
 
     __tablename__ = "topic"
