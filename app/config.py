@@ -6,10 +6,11 @@ from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import Depends, Request
-from pydantic import AnyHttpUrl, Field, field_validator
+from pydantic import AnyHttpUrl, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_SQLITE_PATH = Path("data") / "pressroom.db"
+DEV_SECRET = "development-only-secret-change-me-in-production"
 
 
 class Settings(BaseSettings):
@@ -29,6 +30,17 @@ class Settings(BaseSettings):
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     log_level: str = "info"
     environment: str = "development"
+    secret_key: str = Field(
+        default=DEV_SECRET,
+        min_length=32,
+        description="Signs access and preview tokens. Required (not the default) in production.",
+    )
+    access_token_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    refresh_token_days: int = Field(default=14, ge=1, le=365)
+    preview_token_hours: int = Field(default=48, ge=1, le=24 * 30)
+    login_failures_per_account: int = Field(default=5, ge=1)
+    login_failures_per_client: int = Field(default=20, ge=1)
+    login_failure_window_minutes: int = Field(default=15, ge=1)
 
     @field_validator("site_timezone")
     @classmethod
@@ -38,6 +50,12 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown IANA time zone {value!r}") from exc
         return value
+
+    @model_validator(mode="after")
+    def _real_secret_in_production(self) -> "Settings":
+        if self.environment == "production" and self.secret_key == DEV_SECRET:
+            raise ValueError("SECRET_KEY must be set in production")
+        return self
 
     @field_validator("cors_origins", mode="before")
     @classmethod

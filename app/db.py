@@ -96,8 +96,11 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         try:
             yield session
             await session.commit()
-        except BaseException:
-            await session.rollback()
+        except BaseException as exc:
+            if getattr(exc, "commit_session", False):
+                await session.commit()
+            else:
+                await session.rollback()
             raise
 
 

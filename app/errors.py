@@ -6,8 +6,9 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -22,6 +23,9 @@ class AppError(Exception):
     status_code: int = 400
     code: str = "bad-request"
     title: str = "Bad request"
+    headers: dict[str, str] | None = None
+    # Most errors undo the request's writes; a few (a failed login) must keep them.
+    commit_session: bool = False
 
     def __init__(self, detail: str, **extra: Any) -> None:
         super().__init__(detail)
@@ -33,6 +37,37 @@ class NotFound(AppError):
     status_code = 404
     code = "not-found"
     title = "Not found"
+
+
+class Unauthorized(AppError):
+    status_code = 401
+    code = "unauthorized"
+    title = "Authentication required"
+    headers = {"WWW-Authenticate": "Bearer"}
+
+
+class Forbidden(AppError):
+    status_code = 403
+    code = "forbidden"
+    title = "Forbidden"
+
+
+class Conflict(AppError):
+    status_code = 409
+    code = "conflict"
+    title = "Conflict"
+
+
+class Moved(AppError):
+    """A slug that changed: answered with 301 and the current URL, not a problem document."""
+
+    status_code = 301
+    code = "moved"
+    title = "Moved permanently"
+
+    def __init__(self, old_slug: str, new_slug: str) -> None:
+        super().__init__(f"Now at {new_slug!r}.")
+        self.old_slug, self.new_slug = old_slug, new_slug
 
 
 class InvalidParameter(AppError):
@@ -137,14 +172,19 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, str]]:
     return out
 
 
-async def _app_error(request: Request, exc: Exception) -> JSONResponse:
+async def _app_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, AppError)
+    if isinstance(exc, Moved):
+        segments = [exc.new_slug if s == exc.old_slug else s for s in request.url.path.split("/")]
+        location = request.url.replace(path="/".join(segments))
+        return RedirectResponse(str(location), status_code=301)
     return problem_response(
         request,
         status=exc.status_code,
         code=exc.code,
         title=exc.title,
         detail=exc.detail,
+        headers=exc.headers,
         **exc.extra,
     )
 
@@ -179,6 +219,16 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _stale(request: Request, exc: Exception) -> JSONResponse:
+    return problem_response(
+        request,
+        status=412,
+        code="precondition-failed",
+        title="Edited by someone else",
+        detail="Someone saved this at the same moment. Reload it and apply your change again.",
+    )
+
+
 async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return problem_response(
@@ -195,4 +245,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(StaleDataError, _stale)
     app.add_exception_handler(Exception, _unhandled)

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 import app.models  # noqa: F401  (every mapper, so foreign keys resolve)
 from app import health
-from app.api import public_router
+from app.api import admin_router, public_router
 from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker
 from app.errors import install_error_handlers
@@ -38,6 +38,8 @@ TAGS = [
     {"name": "Pages", "description": "Standing pages: about, mission, jobs, contact, legal."},
     {"name": "Site", "description": "Name, menus, footer, newsletter box, display labels."},
     {"name": "Health", "description": "Liveness and readiness probes."},
+    {"name": "Admin: sign-in", "description": "Tokens for the admin API (Authorize button)."},
+    {"name": "Admin: articles", "description": "Create, edit, schedule, publish, revise."},
 ]
 
 log = logging.getLogger("app")
@@ -94,5 +96,6 @@ def create_app(
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(public_router)
+    app.include_router(admin_router)
     install_openapi(app)
     return app

@@ -46,6 +46,21 @@ def _fix_error_media_types(schema: dict[str, Any]) -> None:
         components.pop(name, None)
 
 
+_PLACEHOLDERS = {"string": "string", "integer": 0, "number": 0, "boolean": False}
+_FORM_VALUES = {"username": "editor@example.org", "password": "correct horse battery staple"}
+
+
+def _form_example(component: dict[str, Any]) -> dict[str, Any]:
+    """An example for a form body FastAPI generated (the OAuth2 sign-in form)."""
+    example = {}
+    for name, prop in component.get("properties", {}).items():
+        if name in _FORM_VALUES:
+            example[name] = _FORM_VALUES[name]
+        elif name in component.get("required", []):
+            example[name] = _PLACEHOLDERS.get(prop.get("type", "string"), "string")
+    return example
+
+
 def _complete_examples(schema: dict[str, Any]) -> None:
     """Give generated schemas (enums, `Page[...]` envelopes) an example of their own."""
     components = schema.get("components", {}).get("schemas", {})
@@ -54,6 +69,8 @@ def _complete_examples(schema: dict[str, Any]) -> None:
             continue
         if "enum" in component:
             component["examples"] = [component["enum"][0]]
+        elif name.startswith("Body_"):
+            component["examples"] = [_form_example(component)]
         elif name.startswith("Page_"):
             item = components.get(name.removeprefix("Page_").rstrip("_"), {})
             component["examples"] = [

@@ -8,7 +8,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String, and_, false
+from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String, and_, false, or_
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -70,6 +70,11 @@ class Workflow(Timestamped, Versioned):
 
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
 
+    @property
+    def current_status(self) -> "Status":
+        """The status as admins see it now (scheduled turns published when its time passes)."""
+        return effective_status(self.status, self.published_at, now=utcnow())
+
 
 class Seo:
     """Optional search-engine and social-card overrides."""
@@ -88,3 +93,37 @@ def public(model: type[Workflow], *, now: datetime | None = None) -> ColumnEleme
         model.published_at.is_not(None),
         model.published_at <= (now or utcnow()),
     )
+
+
+def settle_status(
+    requested: Status, published_at: datetime | None, *, now: datetime
+) -> tuple[Status, datetime | None]:
+    """What to store when an editor asks for `requested`: publishing with a future time
+    is scheduling, and publishing with no time means now."""
+    if requested in LIVE_STATUSES:
+        if published_at is None:
+            published_at = now
+        return (Status.scheduled if published_at > now else Status.published), published_at
+    return requested, published_at
+
+
+def effective_status(status: Status, published_at: datetime | None, *, now: datetime) -> Status:
+    """The status as admins see it: a scheduled row whose time has passed is published."""
+    if status is Status.scheduled and published_at is not None and published_at <= now:
+        return Status.published
+    return status
+
+
+def status_condition(
+    model: type[Workflow], statuses: list[Status], *, now: datetime
+) -> ColumnElement[bool]:
+    """Rows whose status, as admins see it (see `effective_status`), is one of `statuses`."""
+    conditions = []
+    for status in statuses:
+        if status is Status.published:
+            conditions.append(public(model, now=now))
+        elif status is Status.scheduled:
+            conditions.append(and_(model.status == Status.scheduled, model.published_at > now))
+        else:
+            conditions.append(model.status == status)
+    return or_(*conditions)

@@ -7,12 +7,15 @@ The backend is SQLite unless TEST_DATABASE_URL names a PostgreSQL server
 import os
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
+from datetime import timedelta
 
 import pytest
 from httpx import ASGITransport, AsyncClient
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
+from app.auth import tokens
+from app.auth.models import User
 from app.config import Settings
 from app.db import make_engine
 from app.main import create_app
@@ -119,3 +122,20 @@ def count_statements(
             event.remove(connection.sync_connection, "before_cursor_execute", record)
 
     return counting
+
+
+@pytest.fixture
+def sign_in(settings: Settings) -> Callable[[User], dict[str, str]]:
+    """Headers that authenticate as a user, without a password round trip."""
+
+    def headers(user: User) -> dict[str, str]:
+        token, _ = tokens.sign(
+            settings,
+            purpose="access",
+            ttl=timedelta(minutes=5),
+            sub=str(user.id),
+            role=user.role.value,
+        )
+        return {"Authorization": f"Bearer {token}"}
+
+    return headers

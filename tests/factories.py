@@ -1,5 +1,6 @@
 """Small async builders for test data. Keyword-only, with defaults that make public content."""
 
+import functools
 import itertools
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -9,6 +10,8 @@ from slugify import slugify
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.articles.models import Article, ArticleKind
+from app.auth.models import Role, User
+from app.auth.passwords import hash_password
 from app.db import utcnow
 from app.events.models import Event, EventFormat, EventSpeaker
 from app.experts.models import Expert
@@ -220,3 +223,33 @@ async def make_site(
                 )
         await session.flush()
     return site
+
+
+DEFAULT_PASSWORD = "correct horse battery staple"
+
+
+@functools.cache
+def _default_hash() -> str:
+    return hash_password(DEFAULT_PASSWORD)
+
+
+async def make_user(
+    session: AsyncSession,
+    *,
+    role: Role | str = Role.editor,
+    email: str | None = None,
+    password: str | None = None,
+    is_active: bool = True,
+    expert: Expert | None = None,
+) -> User:
+    """An account; the password is DEFAULT_PASSWORD unless given."""
+    role = Role(role)
+    user = User(
+        email=email or f"{role.value}{_n()}@example.org",
+        display_name=f"{role.value.title()} {_n()}",
+        role=role,
+        password_hash=hash_password(password) if password else _default_hash(),
+        is_active=is_active,
+        expert_id=expert.id if expert else None,
+    )
+    return await _save(session, user)

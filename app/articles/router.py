@@ -1,11 +1,12 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
-from app.articles import service
+from app.articles import admin_service, service
 from app.articles.dependencies import ArticleFiltersDep
 from app.articles.schemas import ArticleRead, ArticleSummary
 from app.articles.service import ArticleSort
+from app.config import SettingsDep
 from app.db import SessionDep
 from app.openapi import problem_responses
 from app.pagination import Page, PagerDep
@@ -58,3 +59,23 @@ async def related_articles(slug: str, session: SessionDep, pager: PagerDep) -> P
     article = await service.get_public_article(session, slug=slug)
     rows, total = await service.list_related_articles(session, article=article, page=pager.params)
     return pager.page(rows, total=total, schema=ArticleSummary)
+
+
+preview_router = APIRouter(prefix="/preview", tags=["Articles"])
+
+
+@preview_router.get(
+    "/{token}",
+    response_model=ArticleRead,
+    summary="Preview an article",
+    name="get_preview",
+    responses=problem_responses(401, 404),
+)
+async def get_preview(
+    token: str, response: Response, session: SessionDep, settings: SettingsDep
+) -> ArticleRead:
+    """The article a preview link was made for, as it would look published, whatever its
+    status. Never cached."""
+    article = await admin_service.get_preview(session, settings, token=token)
+    response.headers["Cache-Control"] = "no-store"
+    return ArticleRead.model_validate(article)

@@ -1,8 +1,12 @@
-from pydantic import ConfigDict, Field, field_validator
+from typing import Annotated
+
+from pydantic import AwareDatetime, ConfigDict, Field, StringConstraints, field_validator
 
 from app.articles.models import ArticleKind
+from app.editorial.schemas import HttpUrlText, ShortText, Slug, Title, WriteModel
 from app.refs import ASIA, CHINA, LYLE, ExpertRef, ProgramRef, TopicRef, TopicWithParent
 from app.schemas import ReadModel, Timestamp, drop_hidden
+from app.workflow import Status
 
 
 class PressContact(ReadModel):
@@ -96,6 +100,112 @@ class ArticleRead(ArticleSummary):
                     **_SUMMARY_EXAMPLE,
                     "body": "<p>WASHINGTON, DC—Today, Chinese President Xi Jinping arrived in "
                     "Moscow for a three-day visit ...</p>",
+                    **_SEO_EXAMPLE,
+                }
+            ]
+        }
+    )
+
+
+class PressContactWrite(WriteModel):
+    """Who journalists call about a press release."""
+
+    name: ShortText | None = None
+    email: ShortText | None = None
+    phone: ShortText | None = None
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"email": "press@defensepriorities.org"}]}
+    )
+
+
+class _ArticleFields(WriteModel):
+    summary: str | None = Field(default=None, max_length=5000)
+    body: str | None = Field(default=None, description="HTML; sanitized on the way in.")
+    published_at: AwareDatetime | None = Field(
+        default=None, description="With `status: published`, a future time schedules it."
+    )
+    primary_topic: Slug | None = Field(
+        default=None, description="Topic slug for the breadcrumb; defaults to the first topic."
+    )
+    topics: list[Slug] | None = Field(default=None, description="Topic slugs, in order.")
+    programs: list[Slug] | None = None
+    authors: list[Slug] | None = Field(default=None, description="Expert slugs, in order.")
+    featured_experts: list[Slug] | None = Field(default=None, description="Expert slugs, in order.")
+    external_url: HttpUrlText | None = None
+    outlet: ShortText | None = None
+    press_contact: PressContactWrite | None = None
+    image_url: HttpUrlText | None = None
+    image_alt: ShortText | None = None
+    seo_title: Annotated[str, StringConstraints(max_length=300)] | None = None
+    seo_description: ShortText | None = None
+    canonical_url: HttpUrlText | None = None
+    og_image_url: HttpUrlText | None = None
+    noindex: bool | None = None
+
+
+_WRITE_EXAMPLE = {
+    "kind": "press-release",
+    "title": "China-Russia partnership: Significant but limited",
+    "status": "published",
+    "published_at": "2023-03-20T13:00:00+00:00",
+    "topics": ["china", "alliances", "russia"],
+    "authors": ["lyle-goldstein"],
+    "body": "<p>WASHINGTON, DC—Today, Chinese President Xi Jinping arrived in Moscow ...</p>",
+    "press_contact": {"email": "press@defensepriorities.org"},
+}
+
+
+class ArticleCreate(_ArticleFields):
+    """A new article. Relations are given by slug; the slug comes from the title if absent."""
+
+    kind: ArticleKind
+    title: Title
+    slug: Slug | None = None
+    status: Status = Status.draft
+    model_config = ConfigDict(json_schema_extra={"examples": [_WRITE_EXAMPLE]})
+
+
+class ArticleUpdate(_ArticleFields):
+    """Changes to an article: only the fields sent are touched."""
+
+    kind: ArticleKind | None = None
+    title: Title | None = None
+    slug: Slug | None = Field(default=None, description="A new slug; the old one redirects.")
+    status: Status | None = None
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"title": "China-Russia partnership, revisited"}]}
+    )
+
+
+_ADMIN_EXTRA = {"status": "published", "version": 3, "created_at": "2023-03-18T10:00:00+00:00"}
+
+
+class ArticleAdminSummary(ArticleSummary):
+    """An article as editors list it: any status."""
+
+    status: Status = Field(
+        validation_alias="current_status",
+        description="A scheduled article whose time has passed reads `published`.",
+    )
+    version: int = Field(description="Bumped by every save; the ETag carries it.")
+    created_at: Timestamp
+    created_by_id: int | None = None
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{**_SUMMARY_EXAMPLE, **_ADMIN_EXTRA, "created_by_id": 2}]}
+    )
+
+
+class ArticleAdminRead(ArticleRead, ArticleAdminSummary):
+    """An article with everything editors can change."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    **_SUMMARY_EXAMPLE,
+                    **_ADMIN_EXTRA,
+                    "created_by_id": 2,
+                    "body": "<p>WASHINGTON, DC—Today ...</p>",
                     **_SEO_EXAMPLE,
                 }
             ]

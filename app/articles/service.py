@@ -19,11 +19,15 @@ from app.articles.models import (
     article_program,
 )
 from app.db import utcnow
+from app.editorial import redirects
+from app.errors import Moved
 from app.experts.models import Expert
 from app.pagination import PageParams
 from app.programs.models import Program
 from app.topics.models import Topic
 from app.workflow import public
+
+RESOURCE = "article"
 
 
 class ArticleSort(enum.StrEnum):
@@ -44,19 +48,22 @@ class ArticleFilters:
     published_before: datetime | None = None
 
 
-def _load_options(now: datetime) -> list:
-    return [
+def load_options(now: datetime, *, public_only: bool = True) -> list:
+    """Eager loads for everything the article schemas show."""
+    options = [
         joinedload(Article.primary_topic).joinedload(Topic.parent),
         selectinload(Article.topic_links).joinedload(ArticleTopic.topic),
         selectinload(Article.programs),
         selectinload(Article.author_links).joinedload(ArticleAuthor.expert),
         selectinload(Article.featured_links).joinedload(ArticleFeaturedExpert.expert),
-        # Experts who are not public are left out of by-lines, on the same rule.
-        with_loader_criteria(Expert, public(Expert, now=now)),
     ]
+    if public_only:
+        # Experts who are not public are left out of by-lines, on the same rule.
+        options.append(with_loader_criteria(Expert, public(Expert, now=now)))
+    return options
 
 
-def _filter_conditions(filters: ArticleFilters, now: datetime) -> list[ColumnElement[bool]]:
+def filter_conditions(filters: ArticleFilters, now: datetime) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if filters.kind:
         conditions.append(Article.kind.in_(filters.kind))
@@ -97,7 +104,7 @@ def _filter_conditions(filters: ArticleFilters, now: datetime) -> list[ColumnEle
     return conditions
 
 
-def _ordered(stmt: Select, sort: ArticleSort) -> Select:
+def ordered(stmt: Select, sort: ArticleSort) -> Select:
     if sort is ArticleSort.oldest:
         return stmt.order_by(Article.published_at.asc(), Article.id.asc())
     if sort is ArticleSort.title:
@@ -114,10 +121,10 @@ async def list_public_articles(
 ) -> tuple[list[Article], int]:
     """One page of public articles matching the filters, and how many match in all."""
     now = utcnow()
-    where = [public(Article, now=now), *_filter_conditions(filters, now)]
+    where = [public(Article, now=now), *filter_conditions(filters, now)]
     total = await session.scalar(select(func.count()).select_from(Article).where(*where))
-    stmt = _ordered(select(Article).where(*where), sort).limit(page.per_page).offset(page.offset)
-    rows = await session.scalars(stmt.options(*_load_options(now)))
+    stmt = ordered(select(Article).where(*where), sort).limit(page.per_page).offset(page.offset)
+    rows = await session.scalars(stmt.options(*load_options(now)))
     return list(rows.unique()), total or 0
 
 
@@ -127,12 +134,23 @@ async def get_public_article(session: AsyncSession, *, slug: str) -> Article:
     stmt = (
         select(Article)
         .where(Article.slug == slug, public(Article, now=now))
-        .options(*_load_options(now))
+        .options(*load_options(now))
     )
     article = (await session.scalars(stmt)).unique().one_or_none()
     if article is None:
+        await _raise_moved(session, slug=slug, now=now)
         raise ArticleNotFound(slug)
     return article
+
+
+async def _raise_moved(session: AsyncSession, *, slug: str, now: datetime) -> None:
+    target = await redirects.redirect_target(session, resource=RESOURCE, slug=slug)
+    if target is not None:
+        new_slug = await session.scalar(
+            select(Article.slug).where(Article.id == target, public(Article, now=now))
+        )
+        if new_slug is not None:
+            raise Moved(slug, new_slug)
 
 
 async def list_related_articles(
@@ -159,6 +177,6 @@ async def list_related_articles(
         .order_by(shared.c.shared.desc(), Article.published_at.desc(), Article.id.desc())
         .limit(page.per_page)
         .offset(page.offset)
-        .options(*_load_options(now))
+        .options(*load_options(now))
     )
     return list((await session.scalars(stmt)).unique()), total or 0

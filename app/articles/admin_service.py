@@ -1,0 +1,318 @@
+"""Editing articles: every status, permissions, revisions, slug history, audit."""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
+
+from app.articles.errors import ArticleNotFound
+from app.articles.models import Article
+from app.articles.schemas import ArticleCreate, ArticleUpdate
+from app.articles.service import (
+    RESOURCE,
+    ArticleFilters,
+    ArticleSort,
+    filter_conditions,
+    load_options,
+    ordered,
+)
+from app.auth import tokens
+from app.auth.models import Role, User
+from app.config import Settings
+from app.db import utcnow
+from app.editorial import audit, redirects, revisions
+from app.editorial.models import SlugRedirect
+from app.editorial.relations import claim_slug, rows_by_slug
+from app.editorial.sanitize import clean_html
+from app.errors import Forbidden, InvalidParameter, NotFound
+from app.experts.models import Expert
+from app.pagination import PageParams
+from app.programs.models import Program
+from app.topics.models import Topic
+from app.workflow import Status, settle_status, status_condition
+
+_TOPIC_OPTIONS = (joinedload(Topic.parent),)
+_RELATION_FIELDS = {"primary_topic", "topics", "programs", "authors", "featured_experts"}
+
+
+async def list_articles(
+    session: AsyncSession,
+    *,
+    filters: ArticleFilters,
+    statuses: list[Status],
+    sort: ArticleSort,
+    page: PageParams,
+) -> tuple[list[Article], int]:
+    """One page of articles in any status, with the public filters plus `status`."""
+    now = utcnow()
+    where = filter_conditions(filters, now)
+    if statuses:
+        where.append(status_condition(Article, statuses, now=now))
+    total = await session.scalar(select(func.count()).select_from(Article).where(*where))
+    stmt = ordered(select(Article).where(*where), sort).limit(page.per_page).offset(page.offset)
+    rows = await session.scalars(stmt.options(*load_options(now, public_only=False)))
+    return list(rows.unique()), total or 0
+
+
+async def get_article(session: AsyncSession, *, article_id: int) -> Article:
+    """The article with this id, in any status, or ArticleNotFound."""
+    stmt = (
+        select(Article)
+        .where(Article.id == article_id)
+        .options(*load_options(utcnow(), public_only=False))
+    )
+    article = (await session.scalars(stmt)).unique().one_or_none()
+    if article is None:
+        raise NotFound(f"No article with id {article_id}.")
+    return article
+
+
+def _check_may_write(user: User, article: Article | None, status: Status | None) -> None:
+    if user.role is not Role.author:
+        return
+    if status not in (None, Status.draft):
+        raise Forbidden("Authors cannot publish, schedule or archive; an editor does that.")
+    if article is not None and article.created_by_id != user.id:
+        raise Forbidden("Authors can only edit their own articles.")
+    if article is not None and article.status is not Status.draft:
+        raise Forbidden("This article is no longer a draft; an editor must change it.")
+
+
+async def _apply_relations(session: AsyncSession, article: Article, data: dict[str, Any]) -> None:
+    if "topics" in data:
+        article.topics = await rows_by_slug(
+            session, Topic, data["topics"] or [], field="topics", options=_TOPIC_OPTIONS
+        )
+    if "programs" in data:
+        article.programs = await rows_by_slug(
+            session, Program, data["programs"] or [], field="programs"
+        )
+    for field in ("authors", "featured_experts"):
+        if field in data:
+            experts = await rows_by_slug(session, Expert, data[field] or [], field=field)
+            setattr(article, field, experts)
+    if data.get("primary_topic"):
+        [article.primary_topic] = await rows_by_slug(
+            session, Topic, [data["primary_topic"]], field="primary_topic", options=_TOPIC_OPTIONS
+        )
+    elif "primary_topic" in data or ("topics" in data and article.primary_topic is None):
+        article.primary_topic = article.topics[0] if article.topics else None
+    if article.primary_topic is not None and article.primary_topic not in article.topics:
+        article.topics = [article.primary_topic, *article.topics]
+
+
+def _apply_fields(article: Article, data: dict[str, Any]) -> None:
+    for field, value in data.items():
+        if field in _RELATION_FIELDS or field in ("status", "published_at", "slug"):
+            continue
+        if field == "body":
+            value = clean_html(value or "")
+        setattr(article, field, value)
+
+
+def _apply_status(article: Article, data: dict[str, Any], now: datetime) -> None:
+    if "status" not in data and "published_at" not in data:
+        return
+    requested = data.get("status") or article.status
+    published_at = data.get("published_at", article.published_at)
+    if requested is Status.archived and article.status is Status.draft:
+        raise InvalidParameter("status", "a draft cannot be archived; delete it", location="body")
+    if requested is Status.scheduled and published_at is None:
+        raise InvalidParameter("published_at", "is required to schedule", location="body")
+    article.status, article.published_at = settle_status(requested, published_at, now=now)
+
+
+def snapshot(article: Article) -> dict[str, Any]:
+    """The article in the write shape (relations as slugs): what a revision keeps."""
+    data = ArticleUpdate(
+        kind=article.kind,
+        title=article.title,
+        slug=article.slug,
+        status=article.status,
+        published_at=article.published_at,
+        summary=article.summary,
+        body=article.body,
+        primary_topic=article.primary_topic.slug if article.primary_topic else None,
+        topics=[t.slug for t in article.topics],
+        programs=[p.slug for p in article.programs],
+        authors=[e.slug for e in article.authors],
+        featured_experts=[e.slug for e in article.featured_experts],
+        external_url=article.external_url,
+        outlet=article.outlet,
+        press_contact=article.press_contact,
+        image_url=article.image_url,
+        image_alt=article.image_alt,
+        seo_title=article.seo_title,
+        seo_description=article.seo_description,
+        canonical_url=article.canonical_url,
+        og_image_url=article.og_image_url,
+        noindex=article.noindex,
+    )
+    return data.model_dump(mode="json")
+
+
+def _status_action(before: Status, after: Status) -> str | None:
+    if before == after:
+        return None
+    return {
+        Status.published: "publish",
+        Status.scheduled: "schedule",
+        Status.archived: "archive",
+        Status.draft: "unpublish",
+    }[after]
+
+
+async def create_article(session: AsyncSession, *, user: User, data: ArticleCreate) -> Article:
+    """A new article, owned by `user`; authors may only create drafts."""
+    _check_may_write(user, None, data.status)
+    values = data.model_dump(exclude_unset=True)
+    now = utcnow()
+    article = Article(
+        kind=data.kind,
+        title=data.title,
+        slug=await claim_slug(session, Article, requested=data.slug, title=data.title),
+        status=Status.draft,
+        created_by_id=user.id,
+        primary_topic=None,
+    )
+    article.topics, article.authors, article.featured_experts, article.programs = [], [], [], []
+    _apply_fields(article, values)
+    await _apply_relations(session, article, values)
+    _apply_status(article, {"status": data.status, **values}, now)
+    session.add(article)
+    await session.flush()
+    await audit.record(
+        session,
+        user=user,
+        action="create",
+        resource=RESOURCE,
+        resource_id=article.id,
+        status=article.status.value,
+    )
+    return await _reloaded(session, article)
+
+
+async def update_article(
+    session: AsyncSession, *, user: User, article: Article, data: ArticleUpdate
+) -> Article:
+    """Apply the fields sent; the state before is kept as a revision."""
+    values = data.model_dump(exclude_unset=True)
+    _check_may_write(user, article, values.get("status"))
+    before = article.current_status
+    await revisions.keep(
+        session,
+        resource=RESOURCE,
+        resource_id=article.id,
+        number=article.version,
+        data=snapshot(article),
+        user=user,
+    )
+    if values.get("slug") and values["slug"] != article.slug:
+        old_slug = article.slug
+        article.slug = await claim_slug(
+            session, Article, requested=values["slug"], title=article.title, exclude_id=article.id
+        )
+        await redirects.remember_rename(
+            session,
+            resource=RESOURCE,
+            target_id=article.id,
+            old_slug=old_slug,
+            new_slug=article.slug,
+        )
+    _apply_fields(article, values)
+    await _apply_relations(session, article, values)
+    _apply_status(article, values, utcnow())
+    article.updated_at = utcnow()  # always an UPDATE, so the version moves on
+    await session.flush()
+    changed = sorted(values)
+    await audit.record(
+        session,
+        user=user,
+        action="update",
+        resource=RESOURCE,
+        resource_id=article.id,
+        fields=changed,
+    )
+    if action := _status_action(before, article.current_status):
+        await audit.record(
+            session, user=user, action=action, resource=RESOURCE, resource_id=article.id
+        )
+    return await _reloaded(session, article)
+
+
+async def _reloaded(session: AsyncSession, article: Article) -> Article:
+    """The article read back after a write, with every relation the response shows."""
+    article_id = article.id
+    session.expire(article)
+    return await get_article(session, article_id=article_id)
+
+
+async def delete_article(session: AsyncSession, *, user: User, article: Article) -> None:
+    """Delete an article and its slug history; authors only their own drafts."""
+    _check_may_write(user, article, None)
+    await session.execute(
+        delete(SlugRedirect).where(
+            SlugRedirect.resource == RESOURCE, SlugRedirect.target_id == article.id
+        )
+    )
+    await session.delete(article)
+    await session.flush()
+    await audit.record(
+        session,
+        user=user,
+        action="delete",
+        resource=RESOURCE,
+        resource_id=article.id,
+        slug=article.slug,
+        title=article.title,
+    )
+
+
+async def restore_revision(
+    session: AsyncSession, *, user: User, article: Article, number: int
+) -> Article:
+    """Bring back an earlier version (the current one is kept as a revision too)."""
+    revision = await revisions.get_revision(
+        session, resource=RESOURCE, resource_id=article.id, number=number
+    )
+    data = ArticleUpdate.model_validate(revision.data)
+    restored = await update_article(session, user=user, article=article, data=data)
+    await audit.record(
+        session,
+        user=user,
+        action="restore",
+        resource=RESOURCE,
+        resource_id=article.id,
+        revision=number,
+    )
+    return restored
+
+
+def preview_token(settings: Settings, *, user: User, article: Article) -> tuple[str, datetime]:
+    """A signed token that shows this article, as it is now, to whoever holds it."""
+    _check_may_read_preview(user, article)
+    return tokens.sign(
+        settings,
+        purpose="preview",
+        ttl=timedelta(hours=settings.preview_token_hours),
+        resource=RESOURCE,
+        id=article.id,
+    )
+
+
+def _check_may_read_preview(user: User, article: Article) -> None:
+    if user.role is Role.author and article.created_by_id != user.id:
+        raise Forbidden("Authors can only preview their own articles.")
+
+
+async def get_preview(session: AsyncSession, settings: Settings, *, token: str) -> Article:
+    """The article a preview token was made for, in whatever status it is now."""
+    claims = tokens.read(settings, token, purpose="preview")
+    if claims.get("resource") != RESOURCE:
+        raise NotFound("This preview is not of an article.")
+    try:
+        return await get_article(session, article_id=int(claims["id"]))
+    except NotFound as exc:
+        raise ArticleNotFound(str(claims["id"])) from exc

@@ -1,0 +1,21 @@
+"""Argon2 password hashing (pwdlib)."""
+
+from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
+
+_hasher = PasswordHash((Argon2Hasher(),))
+# Verified against when the account does not exist, so both answers take as long.
+_DUMMY_HASH = _hasher.hash("pressroom-timing-equaliser")
+
+
+def hash_password(password: str) -> str:
+    """An Argon2 hash of the password."""
+    return _hasher.hash(password)
+
+
+def verify_password(password: str, password_hash: str | None) -> bool:
+    """Whether the password matches; spends the same time when there is no hash."""
+    if password_hash is None:
+        _hasher.verify(password, _DUMMY_HASH)
+        return False
+    return _hasher.verify(password, password_hash)

@@ -1,0 +1,48 @@
+"""Signed tokens: short-lived access tokens and preview links (PyJWT, HS256)."""
+
+import hashlib
+import secrets
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+
+import jwt
+
+from app.auth.errors import InvalidToken
+from app.config import Settings
+from app.db import utcnow
+
+ALGORITHM = "HS256"
+
+
+def sign(
+    settings: Settings, *, purpose: str, ttl: timedelta, **claims: Any
+) -> tuple[str, datetime]:
+    """A signed token for one purpose, and when it expires."""
+    now = utcnow()
+    expires = now + ttl
+    payload = {**claims, "typ": purpose, "iat": now, "exp": expires, "jti": uuid.uuid4().hex}
+    return jwt.encode(payload, settings.secret_key, algorithm=ALGORITHM), expires
+
+
+def read(settings: Settings, token: str, *, purpose: str) -> dict[str, Any]:
+    """The claims of a valid, unexpired token of this purpose, or InvalidToken."""
+    try:
+        claims = jwt.decode(
+            token, settings.secret_key, algorithms=[ALGORITHM], options={"require": ["exp"]}
+        )
+    except jwt.PyJWTError as exc:
+        raise InvalidToken() from exc
+    if claims.get("typ") != purpose:
+        raise InvalidToken()
+    return claims
+
+
+def new_refresh_token() -> tuple[str, str]:
+    """A random refresh token and the hash that is stored instead of it."""
+    token = secrets.token_urlsafe(32)
+    return token, hash_refresh_token(token)
+
+
+def hash_refresh_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
