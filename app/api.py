@@ -9,13 +9,21 @@ from fastapi import APIRouter, Depends
 from app.articles.admin_router import router as articles_admin
 from app.articles.router import preview_router
 from app.articles.router import router as articles
-from app.auth.dependencies import current_user
+from app.auth.admin_router import router as users_admin
+from app.auth.dependencies import AdminOnly, EditorOrAdmin, current_user
 from app.auth.router import router as auth
+from app.editorial.admin_router import router as audit_admin
+from app.events.admin_router import router as events_admin
 from app.events.router import router as events
+from app.experts.admin_router import router as experts_admin
 from app.experts.router import router as experts
+from app.pages.admin_router import router as pages_admin
 from app.pages.router import router as pages
+from app.programs.admin_router import router as programs_admin
 from app.programs.router import router as programs
+from app.site.admin_router import router as site_admin
 from app.site.router import router as site
+from app.topics.admin_router import router as topics_admin
 from app.topics.router import router as topics
 
 public_router = APIRouter(prefix="/api/v1")
@@ -25,5 +33,11 @@ for router in (articles, experts, topics, programs, events, pages, site, preview
 admin_router = APIRouter(prefix="/api/v1/admin")
 admin_router.include_router(auth)
 
+# Authors work on articles (their own drafts, checked per row); editors on all content;
+# admins on everything, users and the audit log too.
 _signed_in = [Depends(current_user)]
 admin_router.include_router(articles_admin, dependencies=_signed_in)
+for router in (experts_admin, topics_admin, programs_admin, events_admin, pages_admin, site_admin):
+    admin_router.include_router(router, dependencies=[*_signed_in, EditorOrAdmin])
+for router in (users_admin, audit_admin):
+    admin_router.include_router(router, dependencies=[*_signed_in, AdminOnly])

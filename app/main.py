@@ -40,6 +40,14 @@ TAGS = [
     {"name": "Health", "description": "Liveness and readiness probes."},
     {"name": "Admin: sign-in", "description": "Tokens for the admin API (Authorize button)."},
     {"name": "Admin: articles", "description": "Create, edit, schedule, publish, revise."},
+    {"name": "Admin: experts", "description": "Expert profiles (editors and admins)."},
+    {"name": "Admin: topics", "description": "Topics and their hierarchy (editors and admins)."},
+    {"name": "Admin: programs", "description": "Programs (editors and admins)."},
+    {"name": "Admin: events", "description": "Events (editors and admins)."},
+    {"name": "Admin: pages", "description": "Standing pages (editors and admins)."},
+    {"name": "Admin: site", "description": "Site settings and navigation (editors and admins)."},
+    {"name": "Admin: users", "description": "Accounts and roles (admins)."},
+    {"name": "Admin: audit", "description": "Who did what, when (admins)."},
 ]
 
 log = logging.getLogger("app")
