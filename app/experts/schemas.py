@@ -1,7 +1,11 @@
-from pydantic import ConfigDict, Field
+from typing import Annotated
 
+from pydantic import AwareDatetime, ConfigDict, Field, StringConstraints
+
+from app.editorial.schemas import HttpUrlText, Slug, WriteModel
 from app.refs import ASIA_PROGRAM, CHINA, LYLE, ProgramRef, TopicRef
 from app.schemas import ReadModel, Timestamp
+from app.workflow import Status
 
 _PROFILE_URL = "https://www.defensepriorities.org/experts/lyle-goldstein"
 
@@ -63,6 +67,123 @@ class ExpertRead(ExpertSummary):
                     "links": [{"label": "Defense Priorities profile", "url": _PROFILE_URL}],
                     "published_at": "2023-01-09T14:00:00+00:00",
                     "updated_at": "2025-06-13T13:00:00+00:00",
+                }
+            ]
+        }
+    )
+
+
+_Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+_Text300 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
+_Email = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=320, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
+]
+
+
+class ExpertLinkWrite(WriteModel):
+    """A link on an expert's profile."""
+
+    label: _Name
+    url: HttpUrlText
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"label": "Defense Priorities profile", "url": _PROFILE_URL}]
+        }
+    )
+
+
+class _ExpertFields(WriteModel):
+    title: _Text300 | None = None
+    organization: _Text300 | None = None
+    short_bio: str | None = Field(default=None, max_length=5000, description="Sanitized.")
+    bio: str | None = Field(default=None, description="HTML; sanitized on the way in.")
+    photo_url: HttpUrlText | None = None
+    email: _Email | None = None
+    links: list[ExpertLinkWrite] | None = None
+    published_at: AwareDatetime | None = Field(
+        default=None, description="With `status: published`, a future time schedules it."
+    )
+    programs: list[Slug] | None = Field(default=None, description="Program slugs.")
+    topics: list[Slug] | None = Field(default=None, description="Topic slugs.")
+
+
+_WRITE_EXAMPLE = {
+    "given_name": "Lyle",
+    "family_name": "Goldstein",
+    "title": "Director, Asia Program",
+    "organization": "Defense Priorities",
+    "status": "published",
+    "short_bio": "Director of Asia Engagement at Defense Priorities.",
+    "programs": ["asia-program"],
+    "topics": ["china", "russia"],
+    "links": [{"label": "Defense Priorities profile", "url": _PROFILE_URL}],
+}
+
+
+class ExpertCreate(_ExpertFields):
+    """A new expert. Relations are given by slug; the slug comes from the name if absent."""
+
+    given_name: _Name
+    family_name: _Name
+    slug: Slug | None = None
+    status: Status = Status.draft
+    model_config = ConfigDict(json_schema_extra={"examples": [_WRITE_EXAMPLE]})
+
+
+class ExpertUpdate(_ExpertFields):
+    """Changes to an expert: only the fields sent are touched."""
+
+    # Omit a field to leave it; `null` is refused where the column needs a value.
+    given_name: _Name = Field(default=None)
+    family_name: _Name = Field(default=None)
+    slug: Slug = Field(default=None, description="A new slug; the old one redirects.")
+    status: Status = Field(default=None)
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"title": "Director of Asia Engagement"}]}
+    )
+
+
+_ADMIN_EXTRA = {
+    "id": 1,
+    "status": "published",
+    "published_at": "2023-01-09T14:00:00+00:00",
+    "version": 3,
+    "created_at": "2023-01-09T10:00:00+00:00",
+    "updated_at": "2025-06-13T13:00:00+00:00",
+}
+
+
+class ExpertAdminSummary(ExpertSummary):
+    """An expert as editors list them: any status."""
+
+    id: int
+    status: Status = Field(
+        validation_alias="current_status",
+        description="A scheduled profile whose time has passed reads `published`.",
+    )
+    published_at: Timestamp | None = Field(description="When the profile goes public, UTC.")
+    version: int = Field(description="Bumped by every save; the ETag carries it.")
+    created_at: Timestamp
+    updated_at: Timestamp
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{**_SUMMARY_EXAMPLE, **_ADMIN_EXTRA}]}
+    )
+
+
+class ExpertAdminRead(ExpertRead, ExpertAdminSummary):
+    """An expert with everything editors can change."""
+
+    published_at: Timestamp | None = Field(description="When the profile goes public, UTC.")
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    **_SUMMARY_EXAMPLE,
+                    **_ADMIN_EXTRA,
+                    "bio": "<p>Lyle Goldstein is Director of Asia Engagement.</p>",
+                    "email": None,
+                    "links": [{"label": "Defense Priorities profile", "url": _PROFILE_URL}],
                 }
             ]
         }

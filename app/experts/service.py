@@ -1,6 +1,7 @@
 """Queries over experts. Public functions apply the visibility rule themselves."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -8,12 +9,16 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.db import utcnow
+from app.editorial import redirects
+from app.errors import Moved
 from app.experts.errors import ExpertNotFound
 from app.experts.models import Expert
 from app.pagination import PageParams
 from app.programs.models import Program
 from app.topics.models import Topic
 from app.workflow import public
+
+RESOURCE = "expert"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,13 +59,23 @@ async def list_public_experts(
 
 
 async def get_public_expert(session: AsyncSession, *, slug: str) -> Expert:
-    """The public expert with this slug, or ExpertNotFound."""
+    """The public expert with this slug, Moved if it was renamed, or ExpertNotFound."""
+    now = utcnow()
     stmt = (
-        select(Expert)
-        .where(Expert.slug == slug, public(Expert, now=utcnow()))
-        .options(*_LOAD_OPTIONS)
+        select(Expert).where(Expert.slug == slug, public(Expert, now=now)).options(*_LOAD_OPTIONS)
     )
     expert = await session.scalar(stmt)
     if expert is None:
+        await _raise_moved(session, slug=slug, now=now)
         raise ExpertNotFound(slug)
     return expert
+
+
+async def _raise_moved(session: AsyncSession, *, slug: str, now: datetime) -> None:
+    target = await redirects.redirect_target(session, resource=RESOURCE, slug=slug)
+    if target is not None:
+        new_slug = await session.scalar(
+            select(Expert.slug).where(Expert.id == target, public(Expert, now=now))
+        )
+        if new_slug is not None:
+            raise Moved(slug, new_slug)

@@ -7,11 +7,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import LoaderCriteriaOption, joinedload, selectinload, with_loader_criteria
 
 from app.db import utcnow
+from app.editorial import redirects
+from app.errors import Moved
 from app.experts.models import Expert
 from app.pagination import PageParams
 from app.programs.errors import ProgramNotFound
 from app.programs.models import Program
 from app.workflow import public
+
+RESOURCE = "program"
 
 
 def _hide_experts(now: datetime) -> LoaderCriteriaOption:
@@ -33,7 +37,7 @@ async def list_programs(session: AsyncSession, *, page: PageParams) -> tuple[lis
 
 
 async def get_program(session: AsyncSession, *, slug: str) -> Program:
-    """The program with this slug, its public director and members loaded, or ProgramNotFound."""
+    """The program with this slug (public director and members), Moved, or ProgramNotFound."""
     stmt = (
         select(Program)
         .where(Program.slug == slug)
@@ -43,5 +47,14 @@ async def get_program(session: AsyncSession, *, slug: str) -> Program:
     )
     program = await session.scalar(stmt)
     if program is None:
+        await _raise_moved(session, slug=slug)
         raise ProgramNotFound(slug)
     return program
+
+
+async def _raise_moved(session: AsyncSession, *, slug: str) -> None:
+    target = await redirects.redirect_target(session, resource=RESOURCE, slug=slug)
+    if target is not None:
+        new_slug = await session.scalar(select(Program.slug).where(Program.id == target))
+        if new_slug is not None:
+            raise Moved(slug, new_slug)

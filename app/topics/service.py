@@ -7,9 +7,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, joinedload, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
+from app.editorial import redirects
+from app.errors import Moved
 from app.pagination import PageParams
 from app.topics.errors import TopicNotFound
 from app.topics.models import Topic
+
+RESOURCE = "topic"
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +54,7 @@ async def list_topics(
 
 
 async def get_topic(session: AsyncSession, *, slug: str) -> Topic:
-    """The topic with this slug, its parent and children loaded, or TopicNotFound."""
+    """The topic with this slug (parent and children loaded), Moved, or TopicNotFound."""
     stmt = (
         select(Topic)
         .where(Topic.slug == slug)
@@ -58,5 +62,14 @@ async def get_topic(session: AsyncSession, *, slug: str) -> Topic:
     )
     topic = await session.scalar(stmt)
     if topic is None:
+        await _raise_moved(session, slug=slug)
         raise TopicNotFound(slug)
     return topic
+
+
+async def _raise_moved(session: AsyncSession, *, slug: str) -> None:
+    target = await redirects.redirect_target(session, resource=RESOURCE, slug=slug)
+    if target is not None:
+        new_slug = await session.scalar(select(Topic.slug).where(Topic.id == target))
+        if new_slug is not None:
+            raise Moved(slug, new_slug)
