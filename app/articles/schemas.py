@@ -140,7 +140,7 @@ class _ArticleFields(WriteModel):
     seo_description: ShortText | None = None
     canonical_url: HttpUrlText | None = None
     og_image_url: HttpUrlText | None = None
-    noindex: bool | None = None
+    noindex: bool = Field(default=None)
 
 
 _WRITE_EXAMPLE = {
@@ -168,10 +168,12 @@ class ArticleCreate(_ArticleFields):
 class ArticleUpdate(_ArticleFields):
     """Changes to an article: only the fields sent are touched."""
 
-    kind: ArticleKind | None = None
-    title: Title | None = None
-    slug: Slug | None = Field(default=None, description="A new slug; the old one redirects.")
-    status: Status | None = None
+    # Omit a field to leave it; `null` is refused where the article needs a value.
+    kind: ArticleKind = Field(default=None)
+    title: Title = Field(default=None)
+    slug: Slug = Field(default=None, description="A new slug; the old one redirects.")
+    status: Status = Field(default=None)
+    noindex: bool = Field(default=None)
     model_config = ConfigDict(
         json_schema_extra={"examples": [{"title": "China-Russia partnership, revisited"}]}
     )

@@ -295,3 +295,22 @@ async def test_preview_token_that_is_forged_or_expired_is_refused(
         response = await client.get(f"/api/v1/preview/{token}")
         assert response.status_code == 401
         assert response.headers["content-type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize("field", ["title", "kind", "status", "slug", "noindex"])
+async def test_null_for_a_required_field_is_a_422(client: AsyncClient, editor, world, field):
+    article = await _create(client, editor)
+    url = f"{ADMIN}/{article['id']}"
+    etag = (await client.get(url, headers=editor)).headers["etag"]
+
+    response = await client.patch(url, json={field: None}, headers={**editor, "If-Match": etag})
+
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == field
+
+
+async def test_null_noindex_on_create_is_a_422(client: AsyncClient, editor):
+    body = {"kind": "op-ed", "title": "T", "noindex": None}
+    response = await client.post(ADMIN, json=body, headers=editor)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "noindex"
