@@ -1,10 +1,22 @@
-from typing import Any
+import functools
+import zoneinfo
+from typing import Annotated, Any
 
-from pydantic import ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
+from app.editorial.schemas import HttpUrlText, ShortText, Slug, Title, WriteModel
 from app.events.models import EventFormat, EventSpeaker
 from app.refs import ASIA_PROGRAM, CHINA, LYLE, ProgramRef, TopicRef
 from app.schemas import ReadModel, Timestamp
+from app.workflow import Status
 
 _GUEST_EXAMPLE = {
     "expert": False,
@@ -164,6 +176,175 @@ class EventRead(EventSummary):
                     **_SUMMARY_EXAMPLE,
                     "body": "<p>Is the China-Russia partnership a marriage of convenience or "
                     "a no-limits alliance?</p>",
+                    **_SEO_EXAMPLE,
+                }
+            ]
+        }
+    )
+
+
+@functools.cache
+def _iana_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def _known_timezone(value: str) -> str:
+    if value not in _iana_zones():
+        raise ValueError("must be an IANA time zone such as America/New_York")
+    return value
+
+
+TimeZoneName = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=64), AfterValidator(_known_timezone)
+]
+"""An IANA time zone name."""
+
+_Text300 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
+_Text100 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
+
+
+class SpeakerWrite(WriteModel):
+    """A speaker: `expert` (one of our experts, by slug) or `name` (an outside guest).
+    `title`, `organization` and `photo_url` override the expert's own."""
+
+    expert: Slug | None = Field(default=None, description="Expert slug, for one of ours.")
+    name: _Text300 | None = Field(default=None, description="The guest's name.")
+    title: _Text300 | None = None
+    organization: _Text300 | None = None
+    photo_url: HttpUrlText | None = None
+    role: _Text100 | None = Field(default=None, description="Moderator, panelist, keynote ...")
+
+    @model_validator(mode="after")
+    def _expert_or_guest(self) -> "SpeakerWrite":
+        if bool(self.expert) == bool(self.name):
+            raise ValueError("needs exactly one of `expert` (an expert slug) or `name` (a guest)")
+        return self
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"expert": "lyle-goldstein", "role": "Moderator"},
+                {
+                    "name": "Jane Doe",
+                    "title": "Professor of Political Science",
+                    "organization": "Example University",
+                    "role": "Panelist",
+                },
+            ]
+        }
+    )
+
+
+# Explicit nulls for these would break a NOT NULL column; leaving them out is the way.
+_NOT_NULL = ("title", "starts_at", "timezone", "format", "cancelled", "noindex")
+
+
+class _EventFields(WriteModel):
+    summary: str | None = Field(default=None, max_length=5000)
+    body: str | None = Field(default=None, description="HTML; sanitized on the way in.")
+    ends_at: AwareDatetime | None = Field(default=None, description="Later than `starts_at`.")
+    location: ShortText | None = None
+    registration_url: HttpUrlText | None = None
+    recording_url: HttpUrlText | None = None
+    image_url: HttpUrlText | None = None
+    cancelled: bool | None = None
+    topics: list[Slug] | None = Field(default=None, description="Topic slugs, in order.")
+    programs: list[Slug] | None = Field(default=None, description="Program slugs.")
+    speakers: list[SpeakerWrite] | None = Field(default=None, description="In the order shown.")
+    published_at: AwareDatetime | None = Field(
+        default=None, description="With `status: published`, a future time schedules it."
+    )
+    seo_title: Annotated[str, StringConstraints(max_length=300)] | None = None
+    seo_description: ShortText | None = None
+    canonical_url: HttpUrlText | None = None
+    og_image_url: HttpUrlText | None = None
+    noindex: bool | None = None
+
+    @field_validator(*_NOT_NULL, mode="after", check_fields=False)
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError("may be left out but not null")
+        return value
+
+
+_WRITE_EXAMPLE = {
+    "title": "China-Russia: Cooperation or a no-limits alliance?",
+    "starts_at": "2025-04-03T13:00:00+00:00",
+    "ends_at": "2025-04-03T14:00:00+00:00",
+    "timezone": "America/New_York",
+    "format": "virtual",
+    "registration_url": "https://events.example.org/china-russia",
+    "topics": ["china", "russia"],
+    "programs": ["asia-program"],
+    "speakers": [
+        {"expert": "lyle-goldstein", "role": "Moderator"},
+        {"name": "Jane Doe", "organization": "Example University", "role": "Panelist"},
+    ],
+    "status": "published",
+    "published_at": "2025-03-20T13:00:00+00:00",
+}
+
+
+class EventCreate(_EventFields):
+    """A new event. Relations are given by slug; the slug comes from the title if absent."""
+
+    title: Title
+    slug: Slug | None = None
+    starts_at: AwareDatetime = Field(description="With an offset; stored in UTC.")
+    timezone: TimeZoneName = Field(description="IANA time zone to show the times in.")
+    format: EventFormat
+    status: Status = Status.draft
+    model_config = ConfigDict(json_schema_extra={"examples": [_WRITE_EXAMPLE]})
+
+
+class EventUpdate(_EventFields):
+    """Changes to an event: only the fields sent are touched."""
+
+    title: Title | None = None
+    slug: Slug | None = Field(default=None, description="A new slug; the old one redirects.")
+    starts_at: AwareDatetime | None = None
+    timezone: TimeZoneName | None = None
+    format: EventFormat | None = None
+    status: Status | None = None
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"cancelled": True}, {"ends_at": "2025-04-03T15:00:00Z"}]}
+    )
+
+
+_ADMIN_EXTRA = {
+    "status": "published",
+    "version": 3,
+    "created_at": "2025-03-18T10:00:00+00:00",
+    "created_by_id": 2,
+}
+
+
+class EventAdminSummary(EventSummary):
+    """An event as editors list it: any status."""
+
+    status: Status = Field(
+        validation_alias="current_status",
+        description="A scheduled event whose publication time has passed reads `published`.",
+    )
+    version: int = Field(description="Bumped by every save; the ETag carries it.")
+    created_at: Timestamp
+    created_by_id: int | None = None
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{**_SUMMARY_EXAMPLE, **_ADMIN_EXTRA}]}
+    )
+
+
+class EventAdminRead(EventRead, EventAdminSummary):
+    """An event with everything editors can change."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    **_SUMMARY_EXAMPLE,
+                    **_ADMIN_EXTRA,
+                    "body": "<p>Is the China-Russia partnership a marriage of convenience?</p>",
                     **_SEO_EXAMPLE,
                 }
             ]

@@ -10,6 +10,8 @@ from sqlalchemy.orm import selectinload, with_loader_criteria
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.db import utcnow
+from app.editorial import redirects
+from app.errors import Moved
 from app.events.errors import EventNotFound
 from app.events.models import Event, EventFormat, EventSpeaker, EventTopic, event_program
 from app.experts.models import Expert
@@ -17,6 +19,8 @@ from app.pagination import PageParams
 from app.programs.models import Program
 from app.topics.models import Topic
 from app.workflow import public
+
+RESOURCE = "event"
 
 
 class EventWhen(enum.StrEnum):
@@ -117,5 +121,16 @@ async def get_public_event(session: AsyncSession, *, slug: str) -> Event:
     )
     event = (await session.scalars(stmt)).unique().one_or_none()
     if event is None:
+        await _raise_moved(session, slug=slug, now=now)
         raise EventNotFound(slug)
     return event
+
+
+async def _raise_moved(session: AsyncSession, *, slug: str, now: datetime) -> None:
+    target = await redirects.redirect_target(session, resource=RESOURCE, slug=slug)
+    if target is not None:
+        new_slug = await session.scalar(
+            select(Event.slug).where(Event.id == target, public(Event, now=now))
+        )
+        if new_slug is not None:
+            raise Moved(slug, new_slug)
