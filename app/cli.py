@@ -1,16 +1,24 @@
-"""The `pressroom` command: serve, migrate, seed."""
+"""The `pressroom` command: serve, migrate, seed, users."""
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
 from app.config import get_settings
 
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
 cli = typer.Typer(
     help="Pressroom: a headless publishing API for policy publishers.", no_args_is_help=True
 )
+users_cli = typer.Typer(help="Admin accounts: create, list, set passwords, deactivate.")
+cli.add_typer(users_cli, name="users", no_args_is_help=True)
+
+T = TypeVar("T")
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -101,6 +109,162 @@ def serve(
         proxy_headers=True,
         log_level=settings.log_level,
     )
+
+
+async def _in_session(work: "Callable[[AsyncSession], Awaitable[T]]") -> T:
+    """Run `work` in one session on DATABASE_URL and commit."""
+    import app.models  # noqa: F401  (every mapper, so foreign keys resolve)
+    from app.db import make_engine, make_sessionmaker
+
+    engine = make_engine(get_settings().database_url)
+    try:
+        async with make_sessionmaker(engine)() as session:
+            result = await work(session)
+            await session.commit()
+            return result
+    finally:
+        await engine.dispose()
+
+
+def _run(work: "Callable[[AsyncSession], Awaitable[T]]") -> T:
+    """Run a users command; a domain error is one line on stderr and exit code 1."""
+    from app.errors import AppError
+
+    try:
+        return asyncio.run(_in_session(work))
+    except AppError as exc:
+        typer.echo(f"error: {exc.detail}", err=True)
+        raise typer.Exit(1) from None
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(1)
+
+
+def _checked_email(email: str) -> str:
+    from app.auth.schemas import check_email
+
+    try:
+        return check_email(email.strip())
+    except ValueError as exc:
+        raise _fail(f"--email {exc}") from None
+
+
+def _checked_password(password: str) -> str:
+    from app.auth.schemas import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
+
+    if not PASSWORD_MIN_LENGTH <= len(password) <= PASSWORD_MAX_LENGTH:
+        raise _fail(f"--password must be at least {PASSWORD_MIN_LENGTH} characters")
+    return password
+
+
+EmailOption = Annotated[str, typer.Option("--email", help="The sign-in email.")]
+PasswordOption = Annotated[
+    str,
+    typer.Option(
+        "--password",
+        help="Asked for (hidden) when left out, which keeps it out of shell history.",
+        prompt=True,
+        hide_input=True,
+        confirmation_prompt=True,
+    ),
+]
+
+
+@users_cli.command("create")
+def users_create(
+    email: EmailOption,
+    password: PasswordOption,
+    role: Annotated[str, typer.Option("--role", help="admin, editor or author.")],
+    name: Annotated[str | None, typer.Option("--name", help="The display name.")] = None,
+) -> None:
+    """Create an active account (the first admin, or anyone else)."""
+    from app.auth import service
+    from app.auth.models import Role
+    from app.editorial import audit
+
+    if role not in Role.__members__:
+        raise _fail(f"--role must be one of {', '.join(Role)}, not {role!r}")
+    email, password = _checked_email(email), _checked_password(password)
+
+    async def create(session: "AsyncSession") -> str:
+        user = await service.create_user(
+            session, email=email, password=password, role=Role(role), display_name=name
+        )
+        await audit.record(
+            session, user=None, action="create", resource="user", resource_id=user.id, via="cli"
+        )
+        return f"created {user.role.value} {user.email} (id {user.id})"
+
+    typer.echo(_run(create))
+
+
+@users_cli.command("list")
+def users_list() -> None:
+    """Every account: id, email, role, active or not, display name."""
+    from sqlalchemy import select
+
+    from app.auth.models import User
+
+    async def rows(session: "AsyncSession") -> list[User]:
+        return list(await session.scalars(select(User).order_by(User.email)))
+
+    users = _run(rows)
+    if not users:
+        typer.echo("no users yet: pressroom users create --email ... --role admin")
+    for user in users:
+        state = "active" if user.is_active else "inactive"
+        typer.echo(f"{user.id}\t{user.email}\t{user.role.value}\t{state}\t{user.display_name}")
+
+
+@users_cli.command("set-password")
+def users_set_password(email: EmailOption, password: PasswordOption) -> None:
+    """Replace a password; the account is signed out everywhere."""
+    from app.auth import service
+    from app.editorial import audit
+
+    password = _checked_password(password)
+
+    async def change(session: "AsyncSession") -> str:
+        user = await service.get_user_by_email(session, email=email)
+        await service.set_password(session, user=user, password=password)
+        await audit.record(
+            session,
+            user=None,
+            action="update",
+            resource="user",
+            resource_id=user.id,
+            fields=["password"],
+            via="cli",
+        )
+        return f"password changed for {user.email}; signed out everywhere"
+
+    typer.echo(_run(change))
+
+
+@users_cli.command("deactivate")
+def users_deactivate(email: EmailOption) -> None:
+    """Block an account from signing in (its content and history stay)."""
+    from app.auth import admin_service, service
+    from app.editorial import audit
+
+    async def deactivate(session: "AsyncSession") -> str:
+        user = await service.get_user_by_email(session, email=email)
+        user.is_active = False
+        await admin_service.revoke_refresh_tokens(session, user=user)
+        await audit.record(
+            session,
+            user=None,
+            action="update",
+            resource="user",
+            resource_id=user.id,
+            fields=["is_active"],
+            via="cli",
+        )
+        return f"deactivated {user.email}"
+
+    typer.echo(_run(deactivate))
 
 
 def main() -> None:

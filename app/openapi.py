@@ -12,9 +12,11 @@ _DESCRIPTIONS = {
     400: "The request is malformed.",
     401: "Authentication is required.",
     403: "You are not allowed to do this.",
-    404: "Nothing with that slug is public.",
+    404: "Not found (or, on the public API, not public).",
     409: "That conflicts with something that exists.",
+    412: "Someone saved it since your `If-Match` ETag: reload and retry.",
     422: "A parameter or field is invalid; `errors` names each one.",
+    428: "Send `If-Match` with the ETag you last read.",
     429: "Too many requests; see `Retry-After`.",
     503: "The service cannot answer right now.",
 }

@@ -1,6 +1,18 @@
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+    field_validator,
+)
 
 from app.auth.models import Role
+from app.editorial.schemas import Slug, WriteModel
+from app.refs import LYLE, ExpertRef
 from app.schemas import ReadModel, Timestamp
 
 
@@ -59,6 +71,120 @@ class UserRead(ReadModel):
                     "expert_id": None,
                     "last_login_at": "2026-11-28T14:00:00+00:00",
                     "created_at": "2026-01-05T09:00:00+00:00",
+                }
+            ]
+        }
+    )
+
+
+PASSWORD_MIN_LENGTH = 12
+
+
+def check_email(value: str) -> str:
+    """A plausible address: one `@`, something before it, a dotted domain, no spaces.
+    Deliberately loose (no email-validator here); the mail server is the real judge."""
+    local, _, domain = value.partition("@")
+    labels = domain.split(".")
+    if (
+        value.count("@") != 1
+        or not local
+        or len(labels) < 2
+        or not all(labels)
+        or any(c.isspace() for c in value)
+    ):
+        raise ValueError("must be an email address like name@example.org")
+    return value.lower()
+
+
+Email = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=3, max_length=320),
+    AfterValidator(check_email),
+]
+PASSWORD_MAX_LENGTH = 1000
+Password = Annotated[
+    str,
+    StringConstraints(min_length=PASSWORD_MIN_LENGTH, max_length=PASSWORD_MAX_LENGTH),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "password",
+            "minLength": PASSWORD_MIN_LENGTH,
+            "maxLength": PASSWORD_MAX_LENGTH,
+        }
+    ),
+]
+DisplayName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class UserCreate(WriteModel):
+    """A new account. The password is stored as an Argon2 hash and never shown again."""
+
+    email: Email
+    password: Password = Field(description=f"At least {PASSWORD_MIN_LENGTH} characters.")
+    role: Role
+    display_name: DisplayName | None = Field(
+        default=None, description="Defaults to the part of the email before the `@`."
+    )
+    expert: Slug | None = Field(default=None, description="The slug of their expert profile.")
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "email": "lyle.goldstein@defensepriorities.org",
+                    "password": "correct horse battery staple",
+                    "role": "author",
+                    "display_name": "Lyle Goldstein",
+                    "expert": "lyle-goldstein",
+                }
+            ]
+        }
+    )
+
+
+class UserUpdate(WriteModel):
+    """Changes to an account: only the fields sent are touched. A new password signs the
+    user out everywhere."""
+
+    display_name: DisplayName | None = None
+    role: Role | None = None
+    is_active: bool | None = Field(default=None, description="`false` blocks sign-in at once.")
+    expert: Slug | None = Field(default=None, description="An expert slug; `null` unlinks.")
+    password: Password | None = Field(
+        default=None, description=f"At least {PASSWORD_MIN_LENGTH} characters."
+    )
+
+    @field_validator("role", "is_active", "display_name", "password")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError("cannot be null")
+        return value
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"role": "editor"}, {"is_active": False}]}
+    )
+
+
+class UserAdminRead(UserRead):
+    """An account as admins see it, without its password."""
+
+    expert: ExpertRef | None = Field(default=None, description="Their expert profile, if any.")
+    updated_at: Timestamp
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": 3,
+                    "email": "lyle.goldstein@defensepriorities.org",
+                    "display_name": "Lyle Goldstein",
+                    "role": "author",
+                    "is_active": True,
+                    "expert_id": 1,
+                    "expert": LYLE,
+                    "last_login_at": None,
+                    "created_at": "2026-01-05T09:00:00+00:00",
+                    "updated_at": "2026-01-05T09:00:00+00:00",
                 }
             ]
         }

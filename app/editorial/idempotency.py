@@ -1,6 +1,7 @@
 """Idempotency-Key on creates (Stripe's pattern): a retry answers the first response."""
 
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 from typing import Annotated
@@ -39,7 +40,9 @@ class Idempotency:
         except ValueError:
             canonical = raw.decode(errors="replace")
         seed = f"{self.request.method} {self.request.url.path}\n{canonical}"
-        return hashlib.sha256(seed.encode()).hexdigest()
+        # Keyed, because a body can hold a secret (a new user's password).
+        secret = self.request.app.state.settings.secret_key.encode()
+        return hmac.new(secret, seed.encode(), hashlib.sha256).hexdigest()
 
     async def replay(self) -> Response | None:
         """The stored answer to an earlier request with this key, if there was one."""

@@ -1,8 +1,11 @@
-from pydantic import ConfigDict, Field
+from typing import Annotated
+
+from pydantic import AfterValidator, ConfigDict, Field, StringConstraints, field_validator
 
 from app.articles.models import KIND_LABELS
+from app.editorial.schemas import HttpUrlText, ShortText, WriteModel
 from app.events.models import FORMAT_LABELS
-from app.schemas import ReadModel
+from app.schemas import ReadModel, Timestamp
 
 _MISSION = (
     "Our mission is to inform citizens, thought leaders, and policymakers of the importance "
@@ -89,6 +92,164 @@ class SiteRead(ReadModel):
                     },
                     "article_kinds": [{"value": k, "label": v} for k, v in KIND_LABELS.items()],
                     "event_formats": [{"value": f, "label": v} for f, v in FORMAT_LABELS.items()],
+                }
+            ]
+        }
+    )
+
+
+SiteName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+MenuLabel = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+MENU_DEPTH = 3
+_MENU_URL_SCHEMES = ("http://", "https://", "mailto:", "tel:")
+
+
+def _check_menu_url(value: str) -> str:
+    if value.startswith(("/", "#")) and not value.startswith("//"):
+        return value
+    if value.lower().startswith(_MENU_URL_SCHEMES) and not any(c.isspace() for c in value):
+        return value
+    raise ValueError("must be a path like /topics/china or an http(s), mailto: or tel: URL")
+
+
+MenuUrl = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=2000), AfterValidator(_check_menu_url)
+]
+
+
+class NewsletterCtaWrite(WriteModel):
+    """The newsletter sign-up box; the fields left out are empty."""
+
+    heading: ShortText | None = None
+    subheading: ShortText | None = None
+    body: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None = None
+    button_label: ShortText | None = None
+    model_config = ConfigDict(json_schema_extra={"examples": [_NEWSLETTER_EXAMPLE]})
+
+
+_SITE_WRITE_EXAMPLE = {
+    "name": "Defense Priorities",
+    "tagline": "Realism and restraint",
+    "mission": _MISSION,
+    "logo_url": "https://cdn.example.org/site/logo.svg",
+    "copyright": "© 2025 Defense Priorities All Right Reserved",
+    "newsletter": _NEWSLETTER_EXAMPLE,
+}
+
+
+class SiteWrite(WriteModel):
+    """The whole site row: fields left out become empty."""
+
+    name: SiteName
+    tagline: ShortText | None = None
+    mission: Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)] | None = None
+    logo_url: HttpUrlText | None = None
+    copyright: ShortText | None = None
+    newsletter: NewsletterCtaWrite | None = None
+    model_config = ConfigDict(json_schema_extra={"examples": [_SITE_WRITE_EXAMPLE]})
+
+
+class SiteUpdate(WriteModel):
+    """Changes to the site row: only the fields sent are touched (`newsletter` as a whole)."""
+
+    name: SiteName | None = Field(default=None, description="Required to create the site.")
+    tagline: ShortText | None = None
+    mission: Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)] | None = None
+    logo_url: HttpUrlText | None = None
+    copyright: ShortText | None = None
+    newsletter: NewsletterCtaWrite | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _name_not_null(cls, value: str | None) -> str:
+        if value is None:
+            raise ValueError("cannot be null")
+        return value
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"tagline": "Realism and restraint"}]}
+    )
+
+
+class SiteAdminRead(ReadModel):
+    """The site row as editors change it, with the version its `ETag` carries."""
+
+    id: int
+    name: str
+    tagline: str | None = None
+    mission: str | None = None
+    logo_url: str | None = None
+    copyright: str | None = None
+    newsletter: NewsletterCta | None = Field(default=None, validation_alias="newsletter_cta")
+    version: int = Field(description="Bumped by every save; the ETag carries it.")
+    updated_at: Timestamp
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": 1,
+                    **_SITE_WRITE_EXAMPLE,
+                    "version": 4,
+                    "updated_at": "2026-11-28T14:05:00+00:00",
+                }
+            ]
+        }
+    )
+
+
+class MenuItemWrite(WriteModel):
+    """A navigation entry and its dropdown, in order."""
+
+    label: MenuLabel
+    url: MenuUrl | None = Field(default=None, description="Leave out for a heading that opens.")
+    children: list["MenuItemWrite"] = Field(default_factory=list, max_length=100)
+    model_config = ConfigDict(json_schema_extra={"examples": [_MENU_ITEM_EXAMPLE]})
+
+
+class MenuWrite(WriteModel):
+    """A whole menu: it replaces every item the menu had. Items nest at most 3 levels."""
+
+    name: SiteName
+    position: int | None = Field(
+        default=None, ge=0, le=1000, description="Order among menus; a new menu goes last."
+    )
+    items: list[MenuItemWrite] = Field(max_length=100)
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "Main",
+                    "items": [
+                        _MENU_ITEM_EXAMPLE,
+                        {"label": "Experts", "url": "/experts", "children": []},
+                    ],
+                }
+            ]
+        }
+    )
+
+
+class MenuAdminRead(ReadModel):
+    """A menu as editors change it: its items as an ordered tree, and its version."""
+
+    id: int
+    slug: str = Field(examples=["main"])
+    name: str = Field(examples=["Main"])
+    position: int
+    items: list[MenuItemRead]
+    version: int = Field(description="Bumped by every save; the ETag carries it.")
+    updated_at: Timestamp
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": 1,
+                    "slug": "main",
+                    "name": "Main",
+                    "position": 0,
+                    "items": [_MENU_ITEM_EXAMPLE],
+                    "version": 2,
+                    "updated_at": "2026-11-28T14:05:00+00:00",
                 }
             ]
         }
