@@ -3,7 +3,7 @@
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
@@ -23,15 +23,15 @@ from app.auth.models import Role, User
 from app.config import Settings
 from app.db import utcnow
 from app.editorial import audit, redirects, revisions
-from app.editorial.models import SlugRedirect
+from app.editorial.lifecycle import apply_status, status_action
 from app.editorial.relations import claim_slug, rows_by_slug
 from app.editorial.sanitize import clean_html
-from app.errors import Forbidden, InvalidParameter, NotFound
+from app.errors import Forbidden, NotFound
 from app.experts.models import Expert
 from app.pagination import PageParams
 from app.programs.models import Program
 from app.topics.models import Topic
-from app.workflow import Status, settle_status, status_condition
+from app.workflow import Status, status_condition
 
 _TOPIC_OPTIONS = (joinedload(Topic.parent),)
 _RELATION_FIELDS = {"primary_topic", "topics", "programs", "authors", "featured_experts"}
@@ -112,18 +112,6 @@ def _apply_fields(article: Article, data: dict[str, Any]) -> None:
         setattr(article, field, value)
 
 
-def _apply_status(article: Article, data: dict[str, Any], now: datetime) -> None:
-    if "status" not in data and "published_at" not in data:
-        return
-    requested = data.get("status") or article.status
-    published_at = data.get("published_at", article.published_at)
-    if requested is Status.archived and article.status is Status.draft:
-        raise InvalidParameter("status", "a draft cannot be archived; delete it", location="body")
-    if requested is Status.scheduled and published_at is None:
-        raise InvalidParameter("published_at", "is required to schedule", location="body")
-    article.status, article.published_at = settle_status(requested, published_at, now=now)
-
-
 def snapshot(article: Article) -> dict[str, Any]:
     """The article in the write shape (relations as slugs): what a revision keeps."""
     data = ArticleUpdate(
@@ -153,17 +141,6 @@ def snapshot(article: Article) -> dict[str, Any]:
     return data.model_dump(mode="json")
 
 
-def _status_action(before: Status, after: Status) -> str | None:
-    if before == after:
-        return None
-    return {
-        Status.published: "publish",
-        Status.scheduled: "schedule",
-        Status.archived: "archive",
-        Status.draft: "unpublish",
-    }[after]
-
-
 async def create_article(session: AsyncSession, *, user: User, data: ArticleCreate) -> Article:
     """A new article, owned by `user`; authors may only create drafts."""
     _check_may_write(user, None, data.status)
@@ -180,7 +157,7 @@ async def create_article(session: AsyncSession, *, user: User, data: ArticleCrea
     article.topics, article.authors, article.featured_experts, article.programs = [], [], [], []
     _apply_fields(article, values)
     await _apply_relations(session, article, values)
-    _apply_status(article, {"status": data.status, **values}, now)
+    apply_status(article, {"status": data.status, **values}, now)
     session.add(article)
     await session.flush()
     await audit.record(
@@ -223,7 +200,7 @@ async def update_article(
         )
     _apply_fields(article, values)
     await _apply_relations(session, article, values)
-    _apply_status(article, values, utcnow())
+    apply_status(article, values, utcnow())
     article.updated_at = utcnow()  # always an UPDATE, so the version moves on
     await session.flush()
     changed = sorted(values)
@@ -235,7 +212,7 @@ async def update_article(
         resource_id=article.id,
         fields=changed,
     )
-    if action := _status_action(before, article.current_status):
+    if action := status_action(before, article.current_status):
         await audit.record(
             session, user=user, action=action, resource=RESOURCE, resource_id=article.id
         )
@@ -252,11 +229,7 @@ async def _reloaded(session: AsyncSession, article: Article) -> Article:
 async def delete_article(session: AsyncSession, *, user: User, article: Article) -> None:
     """Delete an article and its slug history; authors only their own drafts."""
     _check_may_write(user, article, None)
-    await session.execute(
-        delete(SlugRedirect).where(
-            SlugRedirect.resource == RESOURCE, SlugRedirect.target_id == article.id
-        )
-    )
+    await redirects.forget(session, resource=RESOURCE, target_id=article.id)
     await session.delete(article)
     await session.flush()
     await audit.record(

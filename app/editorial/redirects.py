@@ -25,3 +25,12 @@ async def redirect_target(session: AsyncSession, *, resource: str, slug: str) ->
             SlugRedirect.resource == resource, SlugRedirect.old_slug == slug
         )
     )
+
+
+async def forget(session: AsyncSession, *, resource: str, target_id: int) -> None:
+    """Drop the old slugs of a row that is being deleted."""
+    await session.execute(
+        delete(SlugRedirect).where(
+            SlugRedirect.resource == resource, SlugRedirect.target_id == target_id
+        )
+    )

@@ -1,16 +1,15 @@
 """Editing events: every status, speakers, revisions, slug history, audit."""
 
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from app.auth.models import User
 from app.db import utcnow
 from app.editorial import audit, redirects, revisions
-from app.editorial.models import SlugRedirect
+from app.editorial.lifecycle import apply_status, status_action
 from app.editorial.relations import claim_slug, rows_by_slug
 from app.editorial.sanitize import clean_html
 from app.errors import InvalidParameter, NotFound
@@ -20,15 +19,15 @@ from app.events.service import (
     RESOURCE,
     EventFilters,
     EventSort,
-    _filter_conditions,
-    _ordered,
     default_sort,
+    filter_conditions,
+    ordered,
 )
 from app.experts.models import Expert
 from app.pagination import PageParams
 from app.programs.models import Program
 from app.topics.models import Topic
-from app.workflow import Status, settle_status, status_condition
+from app.workflow import Status, status_condition
 
 _RELATION_FIELDS = {"topics", "programs", "speakers"}
 _HANDLED_APART = {"status", "published_at", "slug"}
@@ -51,11 +50,11 @@ async def list_events(
 ) -> tuple[list[Event], int]:
     """One page of events in any status, with the public filters plus `status`."""
     now = utcnow()
-    where = _filter_conditions(filters, now)
+    where = filter_conditions(filters, now)
     if statuses:
         where.append(status_condition(Event, statuses, now=now))
     total = await session.scalar(select(func.count()).select_from(Event).where(*where))
-    stmt = _ordered(select(Event).where(*where), sort or default_sort(filters.when))
+    stmt = ordered(select(Event).where(*where), sort or default_sort(filters.when))
     stmt = stmt.limit(page.per_page).offset(page.offset).options(*_LOAD_OPTIONS)
     return list((await session.scalars(stmt)).unique()), total or 0
 
@@ -106,18 +105,6 @@ def _apply_fields(event: Event, data: dict[str, Any]) -> None:
         raise InvalidParameter("ends_at", "must be later than starts_at", location="body")
 
 
-def _apply_status(event: Event, data: dict[str, Any], now: datetime) -> None:
-    if "status" not in data and "published_at" not in data:
-        return
-    requested = data.get("status") or event.status
-    published_at = data.get("published_at", event.published_at)
-    if requested is Status.archived and event.status is Status.draft:
-        raise InvalidParameter("status", "a draft cannot be archived; delete it", location="body")
-    if requested is Status.scheduled and published_at is None:
-        raise InvalidParameter("published_at", "is required to schedule", location="body")
-    event.status, event.published_at = settle_status(requested, published_at, now=now)
-
-
 def _speaker_snapshot(row: EventSpeaker) -> SpeakerWrite:
     return SpeakerWrite(
         expert=row.expert.slug if row.expert else None,
@@ -159,17 +146,6 @@ def snapshot(event: Event) -> dict[str, Any]:
     return data.model_dump(mode="json")
 
 
-def _status_action(before: Status, after: Status) -> str | None:
-    if before == after:
-        return None
-    return {
-        Status.published: "publish",
-        Status.scheduled: "schedule",
-        Status.archived: "archive",
-        Status.draft: "unpublish",
-    }[after]
-
-
 async def create_event(session: AsyncSession, *, user: User, data: EventCreate) -> Event:
     """A new event, created by `user`."""
     values = data.model_dump(exclude_unset=True)
@@ -185,7 +161,7 @@ async def create_event(session: AsyncSession, *, user: User, data: EventCreate) 
     event.topics = []
     _apply_fields(event, values)
     await _apply_relations(session, event, values)
-    _apply_status(event, {"status": data.status, **values}, utcnow())
+    apply_status(event, {"status": data.status, **values}, utcnow())
     session.add(event)
     await session.flush()
     await audit.record(
@@ -227,7 +203,7 @@ async def update_event(
         await _rename(session, event, values["slug"])
     _apply_fields(event, values)
     await _apply_relations(session, event, values)
-    _apply_status(event, values, utcnow())
+    apply_status(event, values, utcnow())
     event.updated_at = utcnow()  # always an UPDATE, so the version moves on
     await session.flush()
     await audit.record(
@@ -238,7 +214,7 @@ async def update_event(
         resource_id=event.id,
         fields=sorted(values),
     )
-    if action := _status_action(before, event.current_status):
+    if action := status_action(before, event.current_status):
         await audit.record(
             session, user=user, action=action, resource=RESOURCE, resource_id=event.id
         )
@@ -254,11 +230,7 @@ async def _reloaded(session: AsyncSession, event: Event) -> Event:
 
 async def delete_event(session: AsyncSession, *, user: User, event: Event) -> None:
     """Delete an event and its slug history."""
-    await session.execute(
-        delete(SlugRedirect).where(
-            SlugRedirect.resource == RESOURCE, SlugRedirect.target_id == event.id
-        )
-    )
+    await redirects.forget(session, resource=RESOURCE, target_id=event.id)
     await session.delete(event)
     await session.flush()
     await audit.record(

@@ -66,7 +66,7 @@ def _when_condition(when: EventWhen, now: datetime) -> ColumnElement[bool]:
     return ends >= now if when is EventWhen.upcoming else ends < now
 
 
-def _filter_conditions(filters: EventFilters, now: datetime) -> list[ColumnElement[bool]]:
+def filter_conditions(filters: EventFilters, now: datetime) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if filters.when is not None:
         conditions.append(_when_condition(filters.when, now))
@@ -91,7 +91,7 @@ def _filter_conditions(filters: EventFilters, now: datetime) -> list[ColumnEleme
     return conditions
 
 
-def _ordered(stmt: Select, sort: EventSort) -> Select:
+def ordered(stmt: Select, sort: EventSort) -> Select:
     if sort is EventSort.soonest:
         return stmt.order_by(Event.starts_at.asc(), Event.id.asc())
     return stmt.order_by(Event.starts_at.desc(), Event.id.desc())
@@ -106,9 +106,9 @@ async def list_public_events(
 ) -> tuple[list[Event], int]:
     """One page of public events matching the filters, and how many match in all."""
     now = utcnow()
-    where = [public(Event, now=now), *_filter_conditions(filters, now)]
+    where = [public(Event, now=now), *filter_conditions(filters, now)]
     total = await session.scalar(select(func.count()).select_from(Event).where(*where))
-    stmt = _ordered(select(Event).where(*where), sort or default_sort(filters.when))
+    stmt = ordered(select(Event).where(*where), sort or default_sort(filters.when))
     stmt = stmt.limit(page.per_page).offset(page.offset).options(*_load_options(now))
     return list((await session.scalars(stmt)).unique()), total or 0
 

@@ -1,26 +1,25 @@
 """Editing experts: every status, revisions, slug history, audit."""
 
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from app.auth.models import User
 from app.db import utcnow
 from app.editorial import audit, redirects, revisions
-from app.editorial.models import SlugRedirect
+from app.editorial.lifecycle import apply_status, status_action
 from app.editorial.relations import claim_slug, rows_by_slug
 from app.editorial.sanitize import clean_html
-from app.errors import InvalidParameter, NotFound
+from app.errors import NotFound
 from app.experts.models import Expert
 from app.experts.schemas import ExpertCreate, ExpertUpdate
-from app.experts.service import RESOURCE, ExpertFilters, _filter_conditions
+from app.experts.service import RESOURCE, ExpertFilters, filter_conditions
 from app.pagination import PageParams
 from app.programs.models import Program
 from app.topics.models import Topic
-from app.workflow import Status, settle_status, status_condition
+from app.workflow import Status, status_condition
 
 _LOAD_OPTIONS = (selectinload(Expert.programs), selectinload(Expert.topics))
 _SEPARATE_FIELDS = {"programs", "topics", "status", "published_at", "slug"}
@@ -31,7 +30,7 @@ async def list_experts(
     session: AsyncSession, *, filters: ExpertFilters, statuses: list[Status], page: PageParams
 ) -> tuple[list[Expert], int]:
     """One page of experts in any status, with the public filters plus `status`."""
-    where = _filter_conditions(filters)
+    where = filter_conditions(filters)
     if statuses:
         where.append(status_condition(Expert, statuses, now=utcnow()))
     total = await session.scalar(select(func.count()).select_from(Expert).where(*where))
@@ -75,18 +74,6 @@ def _apply_fields(expert: Expert, data: dict[str, Any]) -> None:
         setattr(expert, field, value)
 
 
-def _apply_status(expert: Expert, data: dict[str, Any], now: datetime) -> None:
-    if "status" not in data and "published_at" not in data:
-        return
-    requested = data.get("status") or expert.status
-    published_at = data.get("published_at", expert.published_at)
-    if requested is Status.archived and expert.status is Status.draft:
-        raise InvalidParameter("status", "a draft cannot be archived; delete it", location="body")
-    if requested is Status.scheduled and published_at is None:
-        raise InvalidParameter("published_at", "is required to schedule", location="body")
-    expert.status, expert.published_at = settle_status(requested, published_at, now=now)
-
-
 def snapshot(expert: Expert) -> dict[str, Any]:
     """The expert in the write shape (relations as slugs): what a revision keeps."""
     data = ExpertUpdate(
@@ -108,17 +95,6 @@ def snapshot(expert: Expert) -> dict[str, Any]:
     return data.model_dump(mode="json")
 
 
-def _status_action(before: Status, after: Status) -> str | None:
-    if before == after:
-        return None
-    return {
-        Status.published: "publish",
-        Status.scheduled: "schedule",
-        Status.archived: "archive",
-        Status.draft: "unpublish",
-    }[after]
-
-
 async def create_expert(session: AsyncSession, *, user: User, data: ExpertCreate) -> Expert:
     """A new expert (a draft unless `status` says otherwise)."""
     values = data.model_dump(exclude_unset=True)
@@ -133,7 +109,7 @@ async def create_expert(session: AsyncSession, *, user: User, data: ExpertCreate
     expert.programs, expert.topics = [], []
     _apply_fields(expert, values)
     await _apply_relations(session, expert, values)
-    _apply_status(expert, {"status": data.status, **values}, utcnow())
+    apply_status(expert, {"status": data.status, **values}, utcnow())
     session.add(expert)
     await session.flush()
     await audit.record(
@@ -175,7 +151,7 @@ async def update_expert(
         await _rename(session, expert, values["slug"])
     _apply_fields(expert, values)
     await _apply_relations(session, expert, values)
-    _apply_status(expert, values, utcnow())
+    apply_status(expert, values, utcnow())
     expert.updated_at = utcnow()  # always an UPDATE, so the version moves on
     await session.flush()
     await audit.record(
@@ -186,7 +162,7 @@ async def update_expert(
         resource_id=expert.id,
         fields=sorted(values),
     )
-    if action := _status_action(before, expert.current_status):
+    if action := status_action(before, expert.current_status):
         await audit.record(
             session, user=user, action=action, resource=RESOURCE, resource_id=expert.id
         )
@@ -202,11 +178,7 @@ async def _reloaded(session: AsyncSession, expert: Expert) -> Expert:
 
 async def delete_expert(session: AsyncSession, *, user: User, expert: Expert) -> None:
     """Delete an expert and their slug history; by-lines and memberships lose them."""
-    await session.execute(
-        delete(SlugRedirect).where(
-            SlugRedirect.resource == RESOURCE, SlugRedirect.target_id == expert.id
-        )
-    )
+    await redirects.forget(session, resource=RESOURCE, target_id=expert.id)
     await session.delete(expert)
     await session.flush()
     await audit.record(

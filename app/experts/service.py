@@ -32,7 +32,7 @@ class ExpertFilters:
 _LOAD_OPTIONS = (selectinload(Expert.programs), selectinload(Expert.topics))
 
 
-def _filter_conditions(filters: ExpertFilters) -> list[ColumnElement[bool]]:
+def filter_conditions(filters: ExpertFilters) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if filters.topic:
         conditions.append(Expert.topics.any(Topic.slug.in_(filters.topic)))
@@ -45,7 +45,7 @@ async def list_public_experts(
     session: AsyncSession, *, filters: ExpertFilters, page: PageParams
 ) -> tuple[list[Expert], int]:
     """One page of public experts by family name, and how many match in all."""
-    where = [public(Expert, now=utcnow()), *_filter_conditions(filters)]
+    where = [public(Expert, now=utcnow()), *filter_conditions(filters)]
     total = await session.scalar(select(func.count()).select_from(Expert).where(*where))
     stmt = (
         select(Expert)

@@ -1,23 +1,22 @@
 """Editing standing pages: every status, revisions, slug history, audit."""
 
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.models import User
 from app.db import utcnow
 from app.editorial import audit, redirects, revisions
-from app.editorial.models import SlugRedirect
+from app.editorial.lifecycle import apply_status, status_action
 from app.editorial.relations import claim_slug
 from app.editorial.sanitize import clean_html
-from app.errors import InvalidParameter, NotFound
+from app.errors import NotFound
 from app.pages.models import Page
 from app.pages.schemas import PageCreate, PageUpdate
 from app.pages.service import RESOURCE
 from app.pagination import PageParams
-from app.workflow import Status, settle_status, status_condition
+from app.workflow import Status, status_condition
 
 _HANDLED_APART = {"status", "published_at", "slug"}
 
@@ -55,18 +54,6 @@ def _apply_fields(page: Page, data: dict[str, Any]) -> None:
         setattr(page, field, value)
 
 
-def _apply_status(page: Page, data: dict[str, Any], now: datetime) -> None:
-    if "status" not in data and "published_at" not in data:
-        return
-    requested = data.get("status") or page.status
-    published_at = data.get("published_at", page.published_at)
-    if requested is Status.archived and page.status is Status.draft:
-        raise InvalidParameter("status", "a draft cannot be archived; delete it", location="body")
-    if requested is Status.scheduled and published_at is None:
-        raise InvalidParameter("published_at", "is required to schedule", location="body")
-    page.status, page.published_at = settle_status(requested, published_at, now=now)
-
-
 def snapshot(page: Page) -> dict[str, Any]:
     """The page in the write shape: what a revision keeps."""
     data = PageUpdate(
@@ -85,17 +72,6 @@ def snapshot(page: Page) -> dict[str, Any]:
     return data.model_dump(mode="json")
 
 
-def _status_action(before: Status, after: Status) -> str | None:
-    if before == after:
-        return None
-    return {
-        Status.published: "publish",
-        Status.scheduled: "schedule",
-        Status.archived: "archive",
-        Status.draft: "unpublish",
-    }[after]
-
-
 async def create_page(session: AsyncSession, *, user: User, data: PageCreate) -> Page:
     """A new page, created by `user`."""
     values = data.model_dump(exclude_unset=True)
@@ -106,7 +82,7 @@ async def create_page(session: AsyncSession, *, user: User, data: PageCreate) ->
         created_by_id=user.id,
     )
     _apply_fields(page, values)
-    _apply_status(page, {"status": data.status, **values}, utcnow())
+    apply_status(page, {"status": data.status, **values}, utcnow())
     session.add(page)
     await session.flush()
     await audit.record(
@@ -141,7 +117,7 @@ async def update_page(session: AsyncSession, *, user: User, page: Page, data: Pa
             session, resource=RESOURCE, target_id=page.id, old_slug=old_slug, new_slug=page.slug
         )
     _apply_fields(page, values)
-    _apply_status(page, values, utcnow())
+    apply_status(page, values, utcnow())
     page.updated_at = utcnow()  # always an UPDATE, so the version moves on
     await session.flush()
     await audit.record(
@@ -152,7 +128,7 @@ async def update_page(session: AsyncSession, *, user: User, page: Page, data: Pa
         resource_id=page.id,
         fields=sorted(values),
     )
-    if action := _status_action(before, page.current_status):
+    if action := status_action(before, page.current_status):
         await audit.record(
             session, user=user, action=action, resource=RESOURCE, resource_id=page.id
         )
@@ -168,11 +144,7 @@ async def _reloaded(session: AsyncSession, page: Page) -> Page:
 
 async def delete_page(session: AsyncSession, *, user: User, page: Page) -> None:
     """Delete a page and its slug history."""
-    await session.execute(
-        delete(SlugRedirect).where(
-            SlugRedirect.resource == RESOURCE, SlugRedirect.target_id == page.id
-        )
-    )
+    await redirects.forget(session, resource=RESOURCE, target_id=page.id)
     await session.delete(page)
     await session.flush()
     await audit.record(

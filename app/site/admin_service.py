@@ -15,7 +15,7 @@ from app.editorial.concurrency import PreconditionFailed
 from app.errors import Conflict, InvalidParameter, NotFound
 from app.site.models import Menu, MenuItem, Site
 from app.site.schemas import MENU_DEPTH, MenuItemWrite, MenuWrite
-from app.site.service import MenuNode, _trees
+from app.site.service import MenuNode, menu_trees
 
 
 async def find_site(session: AsyncSession) -> Site | None:
@@ -103,7 +103,7 @@ async def menu_view(session: AsyncSession, menu: Menu) -> MenuView:
         position=menu.position,
         version=menu.version,
         updated_at=menu.updated_at,
-        items=_trees([menu], items)[menu.slug],
+        items=menu_trees([menu], items)[menu.slug],
     )
 
 

@@ -47,7 +47,7 @@ class SiteView:
     )
 
 
-def _trees(menus: list[Menu], items: list[MenuItem]) -> dict[str, list[MenuNode]]:
+def menu_trees(menus: list[Menu], items: list[MenuItem]) -> dict[str, list[MenuNode]]:
     # `items` come in position order, so appending keeps every level in order.
     nodes = {item.id: MenuNode(label=item.label, url=item.url) for item in items}
     roots: dict[int, list[MenuNode]] = defaultdict(list)
@@ -68,7 +68,7 @@ async def get_site(session: AsyncSession, *, settings: Settings) -> SiteView:
         name=settings.site_name,
         url=str(settings.site_url),
         timezone=settings.site_timezone,
-        menus=_trees(menus, items),
+        menus=menu_trees(menus, items),
     )
     if site is None:
         return view

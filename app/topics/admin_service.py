@@ -15,7 +15,7 @@ from app.errors import InvalidParameter, NotFound
 from app.pagination import PageParams
 from app.topics.models import Topic
 from app.topics.schemas import TopicCreate, TopicUpdate
-from app.topics.service import RESOURCE, TopicFilters, _filter_conditions
+from app.topics.service import RESOURCE, TopicFilters, filter_conditions
 
 _DETAIL_OPTIONS = (joinedload(Topic.parent), selectinload(Topic.children))
 _SEPARATE_FIELDS = {"parent", "slug"}
@@ -25,7 +25,7 @@ async def list_topics(
     session: AsyncSession, *, filters: TopicFilters, page: PageParams
 ) -> tuple[list[Topic], int]:
     """One page of topics by name, with the public list's filters."""
-    where = _filter_conditions(filters)
+    where = filter_conditions(filters)
     total = await session.scalar(select(func.count()).select_from(Topic).where(*where))
     stmt = (
         select(Topic)

@@ -24,7 +24,7 @@ class TopicFilters:
     parent: str | None = None
 
 
-def _filter_conditions(filters: TopicFilters) -> list[ColumnElement[bool]]:
+def filter_conditions(filters: TopicFilters) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if filters.featured is not None:
         conditions.append(Topic.featured == filters.featured)
@@ -40,7 +40,7 @@ async def list_topics(
     session: AsyncSession, *, filters: TopicFilters, page: PageParams
 ) -> tuple[list[Topic], int]:
     """One page of topics by name, and how many match in all."""
-    where = _filter_conditions(filters)
+    where = filter_conditions(filters)
     total = await session.scalar(select(func.count()).select_from(Topic).where(*where))
     stmt = (
         select(Topic)
