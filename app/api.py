@@ -21,13 +21,14 @@ from app.pages.admin_router import router as pages_admin
 from app.pages.router import router as pages
 from app.programs.admin_router import router as programs_admin
 from app.programs.router import router as programs
+from app.search.router import router as search
 from app.site.admin_router import router as site_admin
 from app.site.router import router as site
 from app.topics.admin_router import router as topics_admin
 from app.topics.router import router as topics
 
 public_router = APIRouter(prefix="/api/v1")
-for router in (articles, experts, topics, programs, events, pages, site, preview_router):
+for router in (articles, experts, topics, programs, events, pages, site, search, preview_router):
     public_router.include_router(router)
 
 admin_router = APIRouter(prefix="/api/v1/admin")

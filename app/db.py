@@ -16,6 +16,8 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
+from app.search.text import PLAIN_TEXT_FUNCTION, plain_text
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -79,6 +81,8 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
+        # The search triggers strip HTML with it (see migrations/versions/*_search.py).
+        dbapi_connection.create_function(PLAIN_TEXT_FUNCTION, 1, plain_text, deterministic=True)
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
@@ -91,7 +95,9 @@ def make_sessionmaker(bind: Any) -> async_sessionmaker[AsyncSession]:
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """One session per request, committed once when the handler returns."""
+    """One session per request, committed once when the handler returns; then the response
+    cache purges what the transaction wrote (see app.cache.invalidation)."""
+    cache = getattr(request.app.state, "cache", None)
     async with request.app.state.sessionmaker() as session:
         try:
             yield session
@@ -99,9 +105,13 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         except BaseException as exc:
             if getattr(exc, "commit_session", False):
                 await session.commit()
+                if cache is not None:
+                    await cache.committed(session)
             else:
                 await session.rollback()
             raise
+        if cache is not None:
+            await cache.committed(session)
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]

@@ -3,10 +3,13 @@
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Annotated, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
+
+if TYPE_CHECKING:
+    from app.fields import FieldSet
 
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 20
@@ -37,6 +40,18 @@ def page_params(
 PageDep = Annotated[PageParams, Depends(page_params)]
 
 
+class FacetValue(BaseModel):
+    """How many items of the current filter carry one value."""
+
+    value: str = Field(examples=["china"])
+    label: str = Field(examples=["China"])
+    count: int = Field(examples=[12])
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={"examples": [{"value": "china", "label": "China", "count": 12}]},
+    )
+
+
 class PageMeta(BaseModel):
     """Where this page sits among all the matching items."""
 
@@ -47,6 +62,11 @@ class PageMeta(BaseModel):
     page: int = Field(description="This page, 1-based.", examples=[1])
     per_page: int = Field(description="Items per page.", examples=[20])
     pages: int = Field(description="Number of pages (0 when nothing matches).", examples=[3])
+    facets: dict[str, list["FacetValue"]] | None = Field(
+        default=None,
+        exclude_if=lambda value: value is None,
+        description="Only when asked for with `facets=`: counts per value for this filter.",
+    )
 
 
 class Page(BaseModel, Generic[T]):
@@ -85,13 +105,27 @@ class Pager:
     response: Response
     params: PageParams
 
-    def page(self, rows: Iterable[Any], *, total: int, schema: type[BaseModel]) -> Page[Any]:
-        """The envelope for these rows, with the Link header set on the response."""
+    def page(
+        self,
+        rows: Iterable[Any],
+        *,
+        total: int,
+        schema: type[BaseModel],
+        fields: "FieldSet | None" = None,
+        facets: dict[str, list[Any]] | None = None,
+    ) -> Any:
+        """The envelope for these rows, with the Link header set on the response; trimmed
+        to `fields` when the client asked for only some."""
         result = make_page(
             [schema.model_validate(r) for r in rows], total=total, params=self.params
         )
+        if facets is not None:
+            result.meta.facets = {
+                name: [FacetValue.model_validate(v) for v in values]
+                for name, values in facets.items()
+            }
         set_link_header(self.request, self.response, result.meta)
-        return result
+        return fields.respond(result, headers=self.response) if fields else result
 
 
 def pager(request: Request, response: Response, params: PageDep) -> Pager:

@@ -10,6 +10,7 @@ from sqlalchemy.engine import Connection
 from app.config import get_settings
 from app.db import UTCDateTime, make_engine
 from app.models import Base
+from app.search.objects import is_search_object
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):
@@ -28,12 +29,18 @@ def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
     return False
 
 
+def _include_name(name: str | None, type_: str, parent_names: Any) -> bool:
+    # Search objects live beside the mapped tables, unmapped: see app/search/objects.py.
+    return not is_search_object(name, type_)
+
+
 def _configure(connection: Connection | None = None, **kwargs: Any) -> None:
     context.configure(
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
         render_item=_render_item,
+        include_name=_include_name,
         connection=connection,
         **kwargs,
     )

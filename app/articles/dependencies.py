@@ -5,9 +5,10 @@ from fastapi import Depends, Query
 from pydantic import BeforeValidator
 
 from app.articles.models import ArticleKind
-from app.articles.service import ArticleFilters
+from app.articles.service import ArticleFilters, PublicArticleSort, TopicMatch
 from app.errors import InvalidParameter
 from app.params import as_aware, split_values
+from app.search.dependencies import OptionalSearchQueryDep
 
 CommaList = BeforeValidator(split_values)
 
@@ -21,6 +22,16 @@ def article_filters(
     topic: Annotated[
         list[str] | None,
         Query(description="Topic slug (that topic itself, not its subtopics); repeatable, OR."),
+    ] = None,
+    topic_match: Annotated[
+        TopicMatch,
+        Query(description="`any` (default): articles with any `topic`; `all`: with every one."),
+    ] = TopicMatch.any,
+    exclude_topic: Annotated[
+        list[str] | None,
+        Query(
+            description="Drop articles carrying this topic, whatever else they carry; repeatable."
+        ),
     ] = None,
     expert: Annotated[
         list[str] | None,
@@ -45,6 +56,8 @@ def article_filters(
     return ArticleFilters(
         kind=list(dict.fromkeys(kind or [])),
         topic=split_values(topic),
+        topic_match=topic_match,
+        exclude_topic=split_values(exclude_topic),
         expert=split_values(expert),
         program=split_values(program),
         published_after=after,
@@ -53,3 +66,22 @@ def article_filters(
 
 
 ArticleFiltersDep = Annotated[ArticleFilters, Depends(article_filters)]
+
+
+def public_article_sort(
+    q: OptionalSearchQueryDep,
+    sort: Annotated[
+        PublicArticleSort | None,
+        Query(
+            description="`-published_at` (newest first), `published_at`, `title`, or "
+            "`relevance` (only with `q`). Default: `relevance` with `q`, else `-published_at`."
+        ),
+    ] = None,
+) -> PublicArticleSort:
+    """The public list's order; searching defaults to best match first."""
+    if sort is None:
+        return PublicArticleSort.relevance if q is not None else PublicArticleSort.newest
+    return sort
+
+
+PublicArticleSortDep = Annotated[PublicArticleSort, Depends(public_article_sort)]

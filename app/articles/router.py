@@ -3,13 +3,15 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from app.articles import admin_service, service
-from app.articles.dependencies import ArticleFiltersDep
+from app.articles.dependencies import ArticleFiltersDep, CommaList, PublicArticleSortDep
 from app.articles.schemas import ArticleRead, ArticleSummary
-from app.articles.service import ArticleSort
+from app.articles.service import Facet
 from app.config import SettingsDep
 from app.db import SessionDep
+from app.fields import FieldSet, field_set
 from app.openapi import problem_responses
 from app.pagination import Page, PagerDep
+from app.search.dependencies import OptionalSearchQueryDep
 
 router = APIRouter(prefix="/articles", tags=["Articles"])
 
@@ -24,16 +26,29 @@ async def list_articles(
     session: SessionDep,
     filters: ArticleFiltersDep,
     pager: PagerDep,
-    sort: Annotated[
-        ArticleSort, Query(description="`-published_at` (newest first), `published_at`, `title`.")
-    ] = ArticleSort.newest,
+    q: OptionalSearchQueryDep,
+    sort: PublicArticleSortDep,
+    fields: Annotated[FieldSet, field_set(ArticleSummary)],
+    facets: Annotated[
+        list[Facet] | None,
+        CommaList,
+        Query(
+            description="Counts per value for this filter, in `meta.facets`: any of "
+            "`topic`, `kind`, `program`, `expert`, `year`, comma-separated."
+        ),
+    ] = None,
 ) -> Page[ArticleSummary]:
-    """Public articles, newest first. Repeat a filter for OR (`topic=china&topic=taiwan`);
-    different filters combine with AND (`topic=china&kind=op-ed`)."""
+    """Public articles, newest first (best match first with `q`). Repeat a filter for OR
+    (`topic=china&topic=taiwan`); different filters, and `q`, combine with AND
+    (`topic=china&kind=op-ed&q=submarines`)."""
     rows, total = await service.list_public_articles(
-        session, filters=filters, sort=sort, page=pager.params
+        session, filters=filters, q=q, sort=sort, page=pager.params
     )
-    return pager.page(rows, total=total, schema=ArticleSummary)
+    counts = None
+    if facets:
+        wanted = list(dict.fromkeys(facets))
+        counts = await service.count_facets(session, filters=filters, q=q, facets=wanted)
+    return pager.page(rows, total=total, schema=ArticleSummary, fields=fields, facets=counts)
 
 
 @router.get(
@@ -42,10 +57,12 @@ async def list_articles(
     summary="Get one article",
     responses=problem_responses(404),
 )
-async def get_article(slug: str, session: SessionDep) -> ArticleRead:
+async def get_article(
+    slug: str, session: SessionDep, fields: Annotated[FieldSet, field_set(ArticleRead)]
+) -> ArticleRead:
     """A public article with its body, by slug."""
     article = await service.get_public_article(session, slug=slug)
-    return ArticleRead.model_validate(article)
+    return fields.respond(ArticleRead.model_validate(article))
 
 
 @router.get(
@@ -54,11 +71,16 @@ async def get_article(slug: str, session: SessionDep) -> ArticleRead:
     summary="Articles related to one article",
     responses=problem_responses(404, 422),
 )
-async def related_articles(slug: str, session: SessionDep, pager: PagerDep) -> Page[ArticleSummary]:
+async def related_articles(
+    slug: str,
+    session: SessionDep,
+    pager: PagerDep,
+    fields: Annotated[FieldSet, field_set(ArticleSummary)],
+) -> Page[ArticleSummary]:
     """Public articles sharing the most topics with this one, then the newest; never itself."""
     article = await service.get_public_article(session, slug=slug)
     rows, total = await service.list_related_articles(session, article=article, page=pager.params)
-    return pager.page(rows, total=total, schema=ArticleSummary)
+    return pager.page(rows, total=total, schema=ArticleSummary, fields=fields)
 
 
 preview_router = APIRouter(prefix="/preview", tags=["Articles"])

@@ -11,6 +11,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from app.articles.errors import ArticleNotFound
 from app.articles.models import (
+    KIND_LABELS,
     Article,
     ArticleAuthor,
     ArticleFeaturedExpert,
@@ -20,10 +21,13 @@ from app.articles.models import (
 )
 from app.db import utcnow
 from app.editorial import redirects
-from app.errors import Moved
+from app.errors import InvalidParameter, Moved
 from app.experts.models import Expert
 from app.pagination import PageParams
 from app.programs.models import Program
+from app.search.backends import backend_for as search_backend
+from app.search.query import SearchQuery
+from app.search.sources import SOURCES, SearchType
 from app.topics.models import Topic
 from app.workflow import public
 
@@ -36,12 +40,28 @@ class ArticleSort(enum.StrEnum):
     title = "title"
 
 
+class PublicArticleSort(enum.StrEnum):
+    """The public list's orders: the editors' ones, and `relevance` when searching."""
+
+    newest = ArticleSort.newest.value
+    oldest = ArticleSort.oldest.value
+    title = ArticleSort.title.value
+    relevance = "relevance"
+
+
+class TopicMatch(enum.StrEnum):
+    any = "any"
+    all = "all"
+
+
 @dataclass(frozen=True, slots=True)
 class ArticleFilters:
     """What a list may be narrowed by: OR within one field, AND across fields."""
 
     kind: list[ArticleKind] = field(default_factory=list)
     topic: list[str] = field(default_factory=list)
+    topic_match: TopicMatch = TopicMatch.any
+    exclude_topic: list[str] = field(default_factory=list)
     expert: list[str] = field(default_factory=list)
     program: list[str] = field(default_factory=list)
     published_after: datetime | None = None
@@ -63,17 +83,26 @@ def load_options(now: datetime, *, public_only: bool = True) -> list:
     return options
 
 
+def _tagged(slugs: list[str]) -> ColumnElement[bool]:
+    """The article carries at least one of these topics (one row per link, so an article
+    with many topics is matched, or excluded, correctly)."""
+    topic_ids = select(Topic.id).where(Topic.slug.in_(slugs))
+    return exists().where(
+        ArticleTopic.article_id == Article.id, ArticleTopic.topic_id.in_(topic_ids)
+    )
+
+
 def filter_conditions(filters: ArticleFilters, now: datetime) -> list[ColumnElement[bool]]:
+    """The SQL conditions for the filters: OR within one field, AND across fields."""
     conditions: list[ColumnElement[bool]] = []
     if filters.kind:
         conditions.append(Article.kind.in_(filters.kind))
-    if filters.topic:
-        topic_ids = select(Topic.id).where(Topic.slug.in_(filters.topic))
-        conditions.append(
-            exists().where(
-                ArticleTopic.article_id == Article.id, ArticleTopic.topic_id.in_(topic_ids)
-            )
-        )
+    if filters.topic and filters.topic_match is TopicMatch.all:
+        conditions.extend(_tagged([slug]) for slug in filters.topic)
+    elif filters.topic:
+        conditions.append(_tagged(filters.topic))
+    if filters.exclude_topic:
+        conditions.append(~_tagged(filters.exclude_topic))
     if filters.expert:
         expert_ids = select(Expert.id).where(
             Expert.slug.in_(filters.expert), public(Expert, now=now)
@@ -116,14 +145,29 @@ async def list_public_articles(
     session: AsyncSession,
     *,
     filters: ArticleFilters,
-    sort: ArticleSort = ArticleSort.newest,
+    q: SearchQuery | None = None,
+    sort: PublicArticleSort = PublicArticleSort.newest,
     page: PageParams,
 ) -> tuple[list[Article], int]:
-    """One page of public articles matching the filters, and how many match in all."""
+    """One page of public articles matching the filters (and `q`, when given), and how
+    many match in all."""
+    if sort is PublicArticleSort.relevance and q is None:
+        raise InvalidParameter("sort", "`relevance` needs a search query in `q`")
     now = utcnow()
     where = [public(Article, now=now), *filter_conditions(filters, now)]
-    total = await session.scalar(select(func.count()).select_from(Article).where(*where))
-    stmt = ordered(select(Article).where(*where), sort).limit(page.per_page).offset(page.offset)
+    count, stmt = select(func.count()).select_from(Article), select(Article)
+    rank = None
+    if q is not None:
+        backend, source = search_backend(session), SOURCES[SearchType.article]
+        count, _ = backend.apply(count, source, q)
+        stmt, rank = backend.apply(stmt, source, q)
+    total = await session.scalar(count.where(*where))
+    stmt = stmt.where(*where)
+    if sort is PublicArticleSort.relevance:
+        stmt = stmt.order_by(rank.desc(), Article.published_at.desc(), Article.id.desc())
+    else:
+        stmt = ordered(stmt, ArticleSort(sort.value))
+    stmt = stmt.limit(page.per_page).offset(page.offset)
     rows = await session.scalars(stmt.options(*load_options(now)))
     return list(rows.unique()), total or 0
 
@@ -180,3 +224,100 @@ async def list_related_articles(
         .options(*load_options(now))
     )
     return list((await session.scalars(stmt)).unique()), total or 0
+
+
+class Facet(enum.StrEnum):
+    topic = "topic"
+    kind = "kind"
+    program = "program"
+    expert = "expert"
+    year = "year"
+
+
+@dataclass(frozen=True, slots=True)
+class FacetCount:
+    value: str
+    label: str
+    count: int
+
+
+def _matching_ids(
+    session: AsyncSession, filters: ArticleFilters, q: SearchQuery | None, now: datetime
+) -> Select:
+    stmt = select(Article.id)
+    if q is not None:
+        stmt, _ = search_backend(session).apply(stmt, SOURCES[SearchType.article], q)
+    return stmt.where(public(Article, now=now), *filter_conditions(filters, now))
+
+
+def _facet_query(facet: Facet, ids: Select, now: datetime) -> Select:
+    article = func.count(func.distinct(Article.id))
+    if facet is Facet.kind:
+        return (
+            select(Article.kind, Article.kind, article)
+            .where(Article.id.in_(ids))
+            .group_by(Article.kind)
+        )
+    if facet is Facet.year:
+        year = func.extract("year", Article.published_at)
+        return select(year, year, article).where(Article.id.in_(ids)).group_by(year)
+    if facet is Facet.topic:
+        return (
+            select(Topic.slug, Topic.name, func.count(func.distinct(ArticleTopic.article_id)))
+            .join(ArticleTopic, ArticleTopic.topic_id == Topic.id)
+            .where(ArticleTopic.article_id.in_(ids))
+            .group_by(Topic.slug, Topic.name)
+        )
+    if facet is Facet.program:
+        return (
+            select(
+                Program.slug, Program.name, func.count(func.distinct(article_program.c.article_id))
+            )
+            .join(article_program, article_program.c.program_id == Program.id)
+            .where(article_program.c.article_id.in_(ids))
+            .group_by(Program.slug, Program.name)
+        )
+    people = (
+        select(ArticleAuthor.article_id, ArticleAuthor.expert_id)
+        .union(select(ArticleFeaturedExpert.article_id, ArticleFeaturedExpert.expert_id))
+        .subquery()
+    )
+    name = Expert.given_name + " " + Expert.family_name
+    return (
+        select(Expert.slug, name, func.count(func.distinct(people.c.article_id)))
+        .join(people, people.c.expert_id == Expert.id)
+        .where(people.c.article_id.in_(ids), public(Expert, now=now))
+        .group_by(Expert.slug, Expert.given_name, Expert.family_name)
+    )
+
+
+def _label(facet: Facet, value: object, label: object) -> tuple[str, str]:
+    if facet is Facet.kind:
+        kind = ArticleKind(value)
+        return kind.value, KIND_LABELS[kind]
+    if facet is Facet.year:
+        return str(int(value)), str(int(value))  # type: ignore[call-overload]
+    return str(value), str(label)
+
+
+async def count_facets(
+    session: AsyncSession,
+    *,
+    filters: ArticleFilters,
+    q: SearchQuery | None,
+    facets: list[Facet],
+) -> dict[str, list[FacetCount]]:
+    """How many public articles matching the filters fall under each value of each facet,
+    most first: one statement a facet."""
+    now = utcnow()
+    ids = _matching_ids(session, filters, q, now)
+    out: dict[str, list[FacetCount]] = {}
+    for facet in facets:
+        rows = (await session.execute(_facet_query(facet, ids, now))).all()
+        counts = [FacetCount(*_label(facet, value, label), count) for value, label, count in rows]
+        if facet is Facet.year:
+            counts.sort(key=lambda c: c.value, reverse=True)
+        else:
+            counts.sort(key=lambda c: (-c.count, c.label.lower()))
+        out[facet.value] = counts
+    return out

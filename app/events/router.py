@@ -7,6 +7,7 @@ from app.events import service
 from app.events.dependencies import EventFiltersDep
 from app.events.schemas import EventRead, EventSummary
 from app.events.service import EventSort
+from app.fields import FieldSet, field_set
 from app.openapi import problem_responses
 from app.pagination import Page, PagerDep
 
@@ -23,6 +24,7 @@ async def list_events(
     session: SessionDep,
     filters: EventFiltersDep,
     pager: PagerDep,
+    fields: Annotated[FieldSet, field_set(EventSummary)],
     sort: Annotated[
         EventSort | None,
         Query(
@@ -37,7 +39,7 @@ async def list_events(
     rows, total = await service.list_public_events(
         session, filters=filters, sort=sort, page=pager.params
     )
-    return pager.page(rows, total=total, schema=EventSummary)
+    return pager.page(rows, total=total, schema=EventSummary, fields=fields)
 
 
 @router.get(
@@ -46,7 +48,9 @@ async def list_events(
     summary="Get one event",
     responses=problem_responses(404),
 )
-async def get_event(slug: str, session: SessionDep) -> EventRead:
+async def get_event(
+    slug: str, session: SessionDep, fields: Annotated[FieldSet, field_set(EventRead)]
+) -> EventRead:
     """A public event with its body, speakers, topics and programs, by slug."""
     event = await service.get_public_event(session, slug=slug)
-    return EventRead.model_validate(event)
+    return fields.respond(EventRead.model_validate(event))

@@ -1,6 +1,9 @@
+from typing import Annotated
+
 from fastapi import APIRouter
 
 from app.db import SessionDep
+from app.fields import FieldSet, field_set
 from app.openapi import problem_responses
 from app.pages import service
 from app.pages.schemas import PageRead, PageSummary
@@ -15,10 +18,12 @@ router = APIRouter(prefix="/pages", tags=["Pages"])
     summary="List public pages",
     responses=problem_responses(422),
 )
-async def list_pages(session: SessionDep, pager: PagerDep) -> Page[PageSummary]:
+async def list_pages(
+    session: SessionDep, pager: PagerDep, fields: Annotated[FieldSet, field_set(PageSummary)]
+) -> Page[PageSummary]:
     """Public standing pages (about, mission, jobs, contact, legal) by title, without bodies."""
     rows, total = await service.list_public_pages(session, page=pager.params)
-    return pager.page(rows, total=total, schema=PageSummary)
+    return pager.page(rows, total=total, schema=PageSummary, fields=fields)
 
 
 @router.get(
@@ -27,7 +32,9 @@ async def list_pages(session: SessionDep, pager: PagerDep) -> Page[PageSummary]:
     summary="Get one page",
     responses=problem_responses(404),
 )
-async def get_page(slug: str, session: SessionDep) -> PageRead:
+async def get_page(
+    slug: str, session: SessionDep, fields: Annotated[FieldSet, field_set(PageRead)]
+) -> PageRead:
     """A public standing page with its body and search-engine fields, by slug."""
     found = await service.get_public_page(session, slug=slug)
-    return PageRead.model_validate(found)
+    return fields.respond(PageRead.model_validate(found))
