@@ -41,6 +41,33 @@ class Settings(BaseSettings):
     login_failures_per_account: int = Field(default=5, ge=1)
     login_failures_per_client: int = Field(default=20, ge=1)
     login_failure_window_minutes: int = Field(default=15, ge=1)
+    cache_enabled: bool = Field(
+        default=True,
+        description="Share anonymous public GET answers through the response cache.",
+    )
+    cache_max_age: int = Field(
+        default=60, ge=0, description="Cache-Control max-age of public GETs, in seconds."
+    )
+    cache_stale_while_revalidate: int = Field(
+        default=300, ge=0, description="Cache-Control stale-while-revalidate, in seconds."
+    )
+    cache_ttl: int = Field(
+        default=600,
+        ge=1,
+        description="Longest an answer stays in the response cache; writes purge it sooner, "
+        "and the next scheduled publish time bounds it too.",
+    )
+    cache_max_entries: int = Field(default=10_000, ge=1, description="In-process cache size.")
+    cache_max_bytes: int = Field(
+        default=128 * 1024 * 1024, ge=1024, description="In-process cache size; largest entry."
+    )
+    redis_url: str | None = Field(
+        default=None,
+        description="redis://host:port/db: share the response cache between workers.",
+    )
+    cache_prefix: str = Field(
+        default="pressroom:cache:", min_length=1, description="Prefix of every Redis key."
+    )
 
     @field_validator("site_timezone")
     @classmethod

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 import app.models  # noqa: F401  (every mapper, so foreign keys resolve)
 from app import health
 from app.api import admin_router, public_router
+from app.cache import install_cache
 from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker
 from app.errors import install_error_handlers
@@ -37,6 +38,7 @@ TAGS = [
     {"name": "Events", "description": "Talks and panels, upcoming and past."},
     {"name": "Pages", "description": "Standing pages: about, mission, jobs, contact, legal."},
     {"name": "Site", "description": "Name, menus, footer, newsletter box, display labels."},
+    {"name": "Search", "description": "Ranked full-text search across every public type."},
     {"name": "Health", "description": "Liveness and readiness probes."},
     {"name": "Admin: sign-in", "description": "Tokens for the admin API (Authorize button)."},
     {"name": "Admin: articles", "description": "Create, edit, schedule, publish, revise."},
@@ -62,17 +64,20 @@ def ensure_sqlite_dir(url: str) -> None:
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    if getattr(app.state, "sessionmaker", None) is not None:
-        yield
-        return
-    settings: Settings = app.state.settings
-    ensure_sqlite_dir(settings.database_url)
-    engine = make_engine(settings.database_url)
-    app.state.sessionmaker = make_sessionmaker(engine)
     try:
-        yield
+        if getattr(app.state, "sessionmaker", None) is not None:
+            yield
+            return
+        settings: Settings = app.state.settings
+        ensure_sqlite_dir(settings.database_url)
+        engine = make_engine(settings.database_url)
+        app.state.sessionmaker = make_sessionmaker(engine)
+        try:
+            yield
+        finally:
+            await engine.dispose()
     finally:
-        await engine.dispose()
+        await app.state.cache.close()
 
 
 def create_app(
@@ -92,6 +97,8 @@ def create_app(
     )
     app.state.settings = settings
     app.state.sessionmaker = sessionmaker
+    # First, so that it is the innermost middleware: whatever is added later wraps it.
+    install_cache(app, settings)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -89,6 +89,7 @@ def settings(database_url: str) -> Settings:
         database_url=database_url,
         site_url="https://www.example.org",
         cors_origins=["https://frontend.example.org"],
+        redis_url=None,  # the cache tests choose their backend themselves
     )
 
 
