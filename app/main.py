@@ -16,6 +16,7 @@ from app.cache import install_cache
 from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker
 from app.errors import install_error_handlers
+from app.guards import RejectNulBytes
 from app.openapi import install_openapi
 
 DESCRIPTION = """
@@ -108,6 +109,7 @@ def create_app(
             expose_headers=["Link", "ETag", "Last-Modified"],
             allow_credentials=False,
         )
+    app.add_middleware(RejectNulBytes)
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(public_router)

@@ -1,7 +1,7 @@
 import enum
 from typing import TYPE_CHECKING, Any, Optional
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, String, Table, Text, text
 from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
 from sqlalchemy.ext.orderinglist import ordering_list
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -98,7 +98,17 @@ class Article(Workflow, Owned, Seo, Base):
     """An op-ed, a media appearance, a press release or a piece of research."""
 
     __tablename__ = "article"
-    __table_args__ = (Index("ix_article_status_published_at", "status", "published_at"),)
+    __table_args__ = (
+        Index("ix_article_status_published_at", "status", "published_at"),
+        # Public lists count and page through live rows only: an index-only scan.
+        Index(
+            "ix_article_live_published_at",
+            "published_at",
+            "id",
+            postgresql_where=text("status IN ('published', 'scheduled')"),
+            sqlite_where=text("status IN ('published', 'scheduled')"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(300), unique=True)

@@ -73,15 +73,18 @@ async def content(session: AsyncSession) -> None:
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
 @pytest.mark.parametrize("q", HOSTILE, ids=lambda q: repr(q[:40]))
-async def test_hostile_q_is_200_or_a_422_problem(
+async def test_hostile_q_is_200_or_a_4xx_problem(
     client: AsyncClient, content, endpoint: str, q: str
 ):
     response = await client.get(endpoint, params={"q": q})
 
-    assert response.status_code in (200, 422), response.text
+    assert response.status_code in (200, 400, 422), response.text
     if response.status_code == 422:
         assert response.headers["content-type"] == "application/problem+json"
         assert [e["field"] for e in response.json()["errors"]] == ["q"]
+    elif response.status_code == 400:  # a NUL byte, refused before any handler
+        assert response.headers["content-type"] == "application/problem+json"
+        assert "\x00" in q
     else:
         assert {item["slug"] for item in response.json()["data"]} <= {"submarine-navy"}
 
