@@ -8,7 +8,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String, and_, false, or_
+from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String, and_, bindparam, false, or_
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -89,7 +89,11 @@ class Seo:
 def public(model: type[Workflow], *, now: datetime | None = None) -> ColumnElement[bool]:
     """The condition that makes a row visible to the public at `now` (default: this instant)."""
     return and_(
-        model.status.in_(LIVE_STATUSES),
+        # Rendered as literals, so PostgreSQL can use the partial index on live rows even
+        # with a cached generic plan.
+        model.status.in_(
+            bindparam("live", list(LIVE_STATUSES), expanding=True, literal_execute=True)
+        ),
         model.published_at.is_not(None),
         model.published_at <= (now or utcnow()),
     )
