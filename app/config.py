@@ -68,6 +68,25 @@ class Settings(BaseSettings):
     cache_prefix: str = Field(
         default="pressroom:cache:", min_length=1, description="Prefix of every Redis key."
     )
+    article_url_pattern: str = Field(
+        default="/{kind}/{slug}/",
+        description="Path of an article on the website, under SITE_URL: {kind}, {slug}, {id}.",
+    )
+    event_url_pattern: str = Field(
+        default="/events/{slug}/", description="Path of an event on the website: {slug}, {id}."
+    )
+    page_url_pattern: str = Field(
+        default="/{slug}/", description="Path of a page on the website: {slug}, {id}."
+    )
+    expert_url_pattern: str = Field(
+        default="/experts/{slug}/", description="Path of an expert on the website: {slug}, {id}."
+    )
+    topic_url_pattern: str = Field(
+        default="/topics/{slug}/", description="Path of a topic on the website: {slug}, {id}."
+    )
+    program_url_pattern: str = Field(
+        default="/programs/{slug}/", description="Path of a program on the website: {slug}, {id}."
+    )
 
     @field_validator("site_timezone")
     @classmethod
@@ -76,6 +95,24 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown IANA time zone {value!r}") from exc
+        return value
+
+    @field_validator(
+        "article_url_pattern",
+        "event_url_pattern",
+        "page_url_pattern",
+        "expert_url_pattern",
+        "topic_url_pattern",
+        "program_url_pattern",
+    )
+    @classmethod
+    def _usable_pattern(cls, value: str) -> str:
+        try:
+            value.format(kind="op-ed", slug="slug", id=1)
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValueError(f"unusable URL pattern {value!r}: {exc}") from exc
+        if not value.startswith("/"):
+            raise ValueError(f"URL pattern {value!r} must start with /")
         return value
 
     @model_validator(mode="after")

@@ -16,6 +16,7 @@ from app.cache import install_cache
 from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker
 from app.errors import install_error_handlers
+from app.feeds.router import router as feeds_router
 from app.guards import RejectNulBytes
 from app.openapi import install_openapi
 
@@ -114,5 +115,6 @@ def create_app(
     app.include_router(health.router)
     app.include_router(public_router)
     app.include_router(admin_router)
+    app.include_router(feeds_router)
     install_openapi(app)
     return app

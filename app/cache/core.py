@@ -126,7 +126,7 @@ class ResponseCache:
     def _is_ours(self, session: Session) -> bool:
         """Whether `session` writes where our sessions read (the same engine or connection)."""
         sessionmaker = getattr(self._state, "sessionmaker", None)
-        bind = sessionmaker.kw.get("bind") if sessionmaker is not None else None
+        bind = getattr(sessionmaker, "kw", {}).get("bind")
         if isinstance(bind, AsyncConnection):
             return session.get_bind() is bind.sync_connection
         if isinstance(bind, AsyncEngine):

@@ -23,6 +23,7 @@ PATH_RULES: tuple[tuple[str, bool], ...] = (
     ("/api/v1", True),
     ("/feeds", True),
     ("/sitemap.xml", True),
+    ("/sitemap-", True),  # the child sitemaps of the index: /sitemap-1.xml ...
 )
 
 # Field names under which other resources are embedded, and the type they embed.
@@ -66,6 +67,8 @@ def is_public_path(path: str) -> bool:
     """Whether GETs of this path get conditional GET and may be shared."""
     for prefix, public in PATH_RULES:
         if path == prefix or path.startswith(prefix + "/") or path.startswith(prefix + "?"):
+            return public
+        if prefix.endswith("-") and path.startswith(prefix):
             return public
     return False
 

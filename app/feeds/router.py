@@ -1,0 +1,258 @@
+"""Feed routes, mounted at the root (not under /api/v1). Conditional GET, ETag and 304 come
+from the cache middleware, which covers /feeds and /sitemap.xml (`app.cache.keys`).
+
+Left out of the OpenAPI document: it describes the JSON API, and these are XML, JSON Feed
+and iCalendar documents for feed readers, partners and crawlers.
+"""
+
+from dataclasses import replace
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import RedirectResponse
+
+from app.articles.dependencies import ArticleFiltersDep
+from app.articles.models import KIND_LABELS, ArticleKind
+from app.articles.service import ArticleFilters
+from app.config import Settings, SettingsDep
+from app.db import SessionDep
+from app.errors import Moved, NotFound
+from app.events.service import EventFilters
+from app.experts import service as experts
+from app.feeds import calendar, links, service, sitemap, syndication
+from app.feeds.syndication import FeedInfo
+from app.programs import service as programs
+from app.search.dependencies import OptionalSearchQueryDep
+from app.topics import service as topics
+
+router = APIRouter(include_in_schema=False)
+
+MAX_LIMIT = 100
+LimitDep = Annotated[
+    int,
+    Query(ge=1, le=MAX_LIMIT, description=f"How many items, newest first; at most {MAX_LIMIT}."),
+]
+
+
+class FeedNotFound(NotFound):
+    code = "feed-not-found"
+    title = "No such feed"
+
+
+def _format(ext: str) -> str:
+    if ext not in syndication.RENDERERS:
+        raise FeedNotFound(f"No feed format {ext!r}: use rss, atom or json.")
+    return ext
+
+
+def _moved(request: Request, exc: Moved) -> RedirectResponse:
+    path = request.url.path.replace(f"/{exc.old_slug}.", f"/{exc.new_slug}.", 1)
+    return RedirectResponse(str(request.url.replace(path=path)), status_code=301)
+
+
+async def _articles_feed(
+    settings: Settings,
+    session: SessionDep,
+    *,
+    ext: str,
+    info: FeedInfo,
+    filters: ArticleFilters,
+    q: OptionalSearchQueryDep,
+    limit: int,
+) -> Response:
+    render, media_type = syndication.RENDERERS[_format(ext)]
+    rows = await service.feed_articles(session, filters=filters, q=q, limit=limit)
+    items = [syndication.to_item(settings, row) for row in rows]
+    return Response(render(settings, info, items), media_type=media_type)
+
+
+def _info(request: Request, settings: Settings, key: str, title: str, home: str) -> FeedInfo:
+    return FeedInfo(
+        key=key,
+        title=f"{settings.site_name}: {title}",
+        description=f"The latest from {settings.site_name}: {title}.",
+        home_url=home,
+        self_url=str(request.url),
+    )
+
+
+@router.get("/feeds/events.ics")
+async def events_calendar(session: SessionDep, settings: SettingsDep) -> Response:
+    """Every public event, past and upcoming, as iCalendar."""
+    rows = await service.calendar_events(session, filters=EventFilters())
+    body = calendar.calendar(settings, name=f"{settings.site_name} events", events=rows)
+    return Response(body, media_type=calendar.MEDIA_TYPE)
+
+
+@router.get("/feeds/topics/{slug}.ics")
+async def topic_calendar(
+    slug: str, request: Request, session: SessionDep, settings: SettingsDep
+) -> Response:
+    """The public events on one topic, as iCalendar."""
+    try:
+        topic = await topics.get_topic(session, slug=slug)
+    except Moved as exc:
+        return _moved(request, exc)
+    rows = await service.calendar_events(session, filters=EventFilters(topic=[topic.slug]))
+    name = f"{settings.site_name} events: {topic.name}"
+    return Response(
+        calendar.calendar(settings, name=name, events=rows), media_type=calendar.MEDIA_TYPE
+    )
+
+
+@router.get("/feeds/programs/{slug}.ics")
+async def program_calendar(
+    slug: str, request: Request, session: SessionDep, settings: SettingsDep
+) -> Response:
+    """The public events of one program, as iCalendar."""
+    try:
+        program = await programs.get_program(session, slug=slug)
+    except Moved as exc:
+        return _moved(request, exc)
+    rows = await service.calendar_events(session, filters=EventFilters(program=[program.slug]))
+    name = f"{settings.site_name} events: {program.name}"
+    return Response(
+        calendar.calendar(settings, name=name, events=rows), media_type=calendar.MEDIA_TYPE
+    )
+
+
+@router.get("/feeds/articles.{ext}")
+async def articles_feed(
+    ext: str,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    filters: ArticleFiltersDep,
+    q: OptionalSearchQueryDep,
+    limit: LimitDep = 30,
+) -> Response:
+    """The newest public articles; every filter of /api/v1/articles applies."""
+    info = _info(request, settings, "articles", "Latest", links.site_root(settings) + "/")
+    return await _articles_feed(
+        settings, session, ext=ext, info=info, filters=filters, q=q, limit=limit
+    )
+
+
+@router.get("/feeds/topics/{slug}.{ext}")
+async def topic_feed(
+    slug: str,
+    ext: str,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    filters: ArticleFiltersDep,
+    q: OptionalSearchQueryDep,
+    limit: LimitDep = 30,
+) -> Response:
+    """The newest public articles on one topic."""
+    _format(ext)
+    try:
+        topic = await topics.get_topic(session, slug=slug)
+    except Moved as exc:
+        return _moved(request, exc)
+    info = _info(
+        request, settings, f"topic/{topic.id}", topic.name, links.topic_url(settings, topic)
+    )
+    filters = _narrowed(filters, topic=[topic.slug])
+    return await _articles_feed(
+        settings, session, ext=ext, info=info, filters=filters, q=q, limit=limit
+    )
+
+
+@router.get("/feeds/experts/{slug}.{ext}")
+async def expert_feed(
+    slug: str,
+    ext: str,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    filters: ArticleFiltersDep,
+    q: OptionalSearchQueryDep,
+    limit: LimitDep = 30,
+) -> Response:
+    """The newest public articles by or featuring one expert."""
+    _format(ext)
+    try:
+        expert = await experts.get_public_expert(session, slug=slug)
+    except Moved as exc:
+        return _moved(request, exc)
+    home = links.expert_url(settings, expert)
+    info = _info(request, settings, f"expert/{expert.id}", expert.name, home)
+    filters = _narrowed(filters, expert=[expert.slug])
+    return await _articles_feed(
+        settings, session, ext=ext, info=info, filters=filters, q=q, limit=limit
+    )
+
+
+@router.get("/feeds/programs/{slug}.{ext}")
+async def program_feed(
+    slug: str,
+    ext: str,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    filters: ArticleFiltersDep,
+    q: OptionalSearchQueryDep,
+    limit: LimitDep = 30,
+) -> Response:
+    """The newest public articles of one program."""
+    _format(ext)
+    try:
+        program = await programs.get_program(session, slug=slug)
+    except Moved as exc:
+        return _moved(request, exc)
+    home = links.program_url(settings, program)
+    info = _info(request, settings, f"program/{program.id}", program.name, home)
+    filters = _narrowed(filters, program=[program.slug])
+    return await _articles_feed(
+        settings, session, ext=ext, info=info, filters=filters, q=q, limit=limit
+    )
+
+
+@router.get("/feeds/kinds/{kind_name}.{ext}")
+async def kind_feed(
+    kind_name: str,
+    ext: str,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    filters: ArticleFiltersDep,
+    q: OptionalSearchQueryDep,
+    limit: LimitDep = 30,
+) -> Response:
+    """The newest public articles of one kind (op-ed, in-the-media, ...)."""
+    _format(ext)
+    try:
+        article_kind = ArticleKind(kind_name)
+    except ValueError:
+        raise FeedNotFound(f"No article kind {kind_name!r}.") from None
+    home = links.site_root(settings) + "/"
+    info = _info(request, settings, f"kind/{article_kind.value}", KIND_LABELS[article_kind], home)
+    filters = _narrowed(filters, kind=[article_kind])
+    return await _articles_feed(
+        settings, session, ext=ext, info=info, filters=filters, q=q, limit=limit
+    )
+
+
+def _narrowed(filters: ArticleFilters, **path: list) -> ArticleFilters:
+    """The query's filters with the path's subject; the path wins over the same parameter."""
+    return replace(filters, **path)
+
+
+@router.get("/sitemap.xml")
+async def sitemap_xml(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+    """Every public URL of the website, or an index of child sitemaps past the limit."""
+    urls = await service.sitemap_urls(session, settings=settings)
+    if sitemap.pages(urls) == 1:
+        return Response(sitemap.urlset(urls), media_type=sitemap.MEDIA_TYPE)
+    base = str(request.base_url).rstrip("/")
+    return Response(sitemap.index(urls, base=base), media_type=sitemap.MEDIA_TYPE)
+
+
+@router.get("/sitemap-{number:int}.xml")
+async def child_sitemap(number: int, session: SessionDep, settings: SettingsDep) -> Response:
+    """One child sitemap of the index."""
+    urls = await service.sitemap_urls(session, settings=settings)
+    if not 1 <= number <= sitemap.pages(urls):
+        raise FeedNotFound(f"No sitemap number {number}.")
+    return Response(sitemap.urlset(sitemap.chunk(urls, number)), media_type=sitemap.MEDIA_TYPE)
