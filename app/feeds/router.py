@@ -21,11 +21,33 @@ from app.events.service import EventFilters
 from app.experts import service as experts
 from app.feeds import calendar, links, service, sitemap, syndication
 from app.feeds.syndication import FeedInfo
+from app.openapi import problem_responses
 from app.programs import service as programs
 from app.search.dependencies import OptionalSearchQueryDep
 from app.topics import service as topics
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(tags=["Feeds"])
+
+_TEXT = {"schema": {"type": "string"}}
+_FEED = {
+    200: {
+        "description": "The feed: `.rss` (RSS 2.0), `.atom` (Atom 1.0) or `.json` (JSON Feed 1.1).",
+        "content": {
+            "application/rss+xml": _TEXT,
+            "application/atom+xml": _TEXT,
+            "application/feed+json": {"schema": {"type": "object"}},
+        },
+    },
+    **problem_responses(404, 422),
+}
+_ICS = {
+    200: {"description": "An iCalendar file.", "content": {"text/calendar": _TEXT}},
+    **problem_responses(404),
+}
+_XML = {
+    200: {"description": "A sitemap (or sitemap index).", "content": {"application/xml": _TEXT}},
+    **problem_responses(404),
+}
 
 MAX_LIMIT = 100
 LimitDep = Annotated[
@@ -76,7 +98,12 @@ def _info(request: Request, settings: Settings, key: str, title: str, home: str)
     )
 
 
-@router.get("/feeds/events.ics")
+@router.get(
+    "/feeds/events.ics",
+    summary="Calendar of events",
+    response_class=Response,
+    responses=_ICS,
+)
 async def events_calendar(session: SessionDep, settings: SettingsDep) -> Response:
     """Every public event, past and upcoming, as iCalendar."""
     rows = await service.calendar_events(session, filters=EventFilters())
@@ -84,7 +111,12 @@ async def events_calendar(session: SessionDep, settings: SettingsDep) -> Respons
     return Response(body, media_type=calendar.MEDIA_TYPE)
 
 
-@router.get("/feeds/topics/{slug}.ics")
+@router.get(
+    "/feeds/topics/{slug}.ics",
+    summary="Calendar of a topic's events",
+    response_class=Response,
+    responses=_ICS,
+)
 async def topic_calendar(
     slug: str, request: Request, session: SessionDep, settings: SettingsDep
 ) -> Response:
@@ -100,7 +132,12 @@ async def topic_calendar(
     )
 
 
-@router.get("/feeds/programs/{slug}.ics")
+@router.get(
+    "/feeds/programs/{slug}.ics",
+    summary="Calendar of a program's events",
+    response_class=Response,
+    responses=_ICS,
+)
 async def program_calendar(
     slug: str, request: Request, session: SessionDep, settings: SettingsDep
 ) -> Response:
@@ -116,7 +153,12 @@ async def program_calendar(
     )
 
 
-@router.get("/feeds/articles.{ext}")
+@router.get(
+    "/feeds/articles.{ext}",
+    summary="Feed of articles",
+    response_class=Response,
+    responses=_FEED,
+)
 async def articles_feed(
     ext: str,
     request: Request,
@@ -133,7 +175,12 @@ async def articles_feed(
     )
 
 
-@router.get("/feeds/topics/{slug}.{ext}")
+@router.get(
+    "/feeds/topics/{slug}.{ext}",
+    summary="Feed of a topic",
+    response_class=Response,
+    responses=_FEED,
+)
 async def topic_feed(
     slug: str,
     ext: str,
@@ -159,7 +206,12 @@ async def topic_feed(
     )
 
 
-@router.get("/feeds/experts/{slug}.{ext}")
+@router.get(
+    "/feeds/experts/{slug}.{ext}",
+    summary="Feed of an expert",
+    response_class=Response,
+    responses=_FEED,
+)
 async def expert_feed(
     slug: str,
     ext: str,
@@ -184,7 +236,12 @@ async def expert_feed(
     )
 
 
-@router.get("/feeds/programs/{slug}.{ext}")
+@router.get(
+    "/feeds/programs/{slug}.{ext}",
+    summary="Feed of a program",
+    response_class=Response,
+    responses=_FEED,
+)
 async def program_feed(
     slug: str,
     ext: str,
@@ -209,7 +266,12 @@ async def program_feed(
     )
 
 
-@router.get("/feeds/kinds/{kind_name}.{ext}")
+@router.get(
+    "/feeds/kinds/{kind_name}.{ext}",
+    summary="Feed of one kind of article",
+    response_class=Response,
+    responses=_FEED,
+)
 async def kind_feed(
     kind_name: str,
     ext: str,
@@ -239,7 +301,12 @@ def _narrowed(filters: ArticleFilters, **path: list) -> ArticleFilters:
     return replace(filters, **path)
 
 
-@router.get("/sitemap.xml")
+@router.get(
+    "/sitemap.xml",
+    summary="Sitemap",
+    response_class=Response,
+    responses=_XML,
+)
 async def sitemap_xml(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
     """Every public URL of the website, or an index of child sitemaps past the limit."""
     urls = await service.sitemap_urls(session, settings=settings)
@@ -249,7 +316,12 @@ async def sitemap_xml(request: Request, session: SessionDep, settings: SettingsD
     return Response(sitemap.index(urls, base=base), media_type=sitemap.MEDIA_TYPE)
 
 
-@router.get("/sitemap-{number:int}.xml")
+@router.get(
+    "/sitemap-{number:int}.xml",
+    summary="Child sitemap",
+    response_class=Response,
+    responses=_XML,
+)
 async def child_sitemap(number: int, session: SessionDep, settings: SettingsDep) -> Response:
     """One child sitemap of the index."""
     urls = await service.sitemap_urls(session, settings=settings)
