@@ -1,15 +1,16 @@
 """Feed routes, mounted at the root (not under /api/v1). Conditional GET, ETag and 304 come
 from the cache middleware, which covers /feeds and /sitemap.xml (`app.cache.keys`).
 
-Left out of the OpenAPI document: it describes the JSON API, and these are XML, JSON Feed
-and iCalendar documents for feed readers, partners and crawlers.
+They are in the OpenAPI document with their real media types (RSS, Atom, JSON Feed,
+iCalendar, XML).
 """
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import RedirectResponse
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.articles.dependencies import ArticleFiltersDep
 from app.articles.models import KIND_LABELS, ArticleKind
@@ -24,6 +25,7 @@ from app.feeds.syndication import FeedInfo
 from app.openapi import problem_responses
 from app.programs import service as programs
 from app.search.dependencies import OptionalSearchQueryDep
+from app.search.query import SearchQuery
 from app.topics import service as topics
 
 router = APIRouter(tags=["Feeds"])
@@ -72,30 +74,50 @@ def _moved(request: Request, exc: Moved) -> RedirectResponse:
     return RedirectResponse(str(request.url.replace(path=path)), status_code=301)
 
 
-async def _articles_feed(
-    settings: Settings,
+@dataclass(slots=True)
+class FeedRequest:
+    """What every article feed is built from: the query's filters, `q`, `limit`."""
+
+    request: Request
+    session: AsyncSession
+    settings: Settings
+    filters: ArticleFilters
+    q: SearchQuery | None
+    limit: int
+
+    async def answer(
+        self, ext: str, *, key: str, title: str, home: str, **subject: list
+    ) -> Response:
+        """The feed in format `ext`, its filters narrowed to the path's subject."""
+        render, media_type = syndication.RENDERERS[_format(ext)]
+        filters = _narrowed(self.filters, **subject) if subject else self.filters
+        rows = await service.feed_articles(
+            self.session, filters=filters, q=self.q, limit=self.limit
+        )
+        items = [syndication.to_item(self.settings, row) for row in rows]
+        site = self.settings.site_name
+        info = FeedInfo(
+            key=key,
+            title=f"{site}: {title}",
+            description=f"The latest from {site}: {title}.",
+            home_url=home,
+            self_url=str(self.request.url),
+        )
+        return Response(render(self.settings, info, items), media_type=media_type)
+
+
+async def feed_request(
+    request: Request,
     session: SessionDep,
-    *,
-    ext: str,
-    info: FeedInfo,
-    filters: ArticleFilters,
+    settings: SettingsDep,
+    filters: ArticleFiltersDep,
     q: OptionalSearchQueryDep,
-    limit: int,
-) -> Response:
-    render, media_type = syndication.RENDERERS[_format(ext)]
-    rows = await service.feed_articles(session, filters=filters, q=q, limit=limit)
-    items = [syndication.to_item(settings, row) for row in rows]
-    return Response(render(settings, info, items), media_type=media_type)
+    limit: LimitDep = 30,
+) -> FeedRequest:
+    return FeedRequest(request, session, settings, filters, q, limit)
 
 
-def _info(request: Request, settings: Settings, key: str, title: str, home: str) -> FeedInfo:
-    return FeedInfo(
-        key=key,
-        title=f"{settings.site_name}: {title}",
-        description=f"The latest from {settings.site_name}: {title}.",
-        home_url=home,
-        self_url=str(request.url),
-    )
+FeedDep = Annotated[FeedRequest, Depends(feed_request)]
 
 
 @router.get(
@@ -159,20 +181,10 @@ async def program_calendar(
     response_class=Response,
     responses=_FEED,
 )
-async def articles_feed(
-    ext: str,
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    filters: ArticleFiltersDep,
-    q: OptionalSearchQueryDep,
-    limit: LimitDep = 30,
-) -> Response:
+async def articles_feed(ext: str, feed: FeedDep) -> Response:
     """The newest public articles; every filter of /api/v1/articles applies."""
-    info = _info(request, settings, "articles", "Latest", links.site_root(settings) + "/")
-    return await _articles_feed(
-        settings, session, ext=ext, info=info, filters=filters, q=q, limit=limit
-    )
+    home = links.site_root(feed.settings) + "/"
+    return await feed.answer(ext, key="articles", title="Latest", home=home)
 
 
 @router.get(
@@ -181,28 +193,16 @@ async def articles_feed(
     response_class=Response,
     responses=_FEED,
 )
-async def topic_feed(
-    slug: str,
-    ext: str,
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    filters: ArticleFiltersDep,
-    q: OptionalSearchQueryDep,
-    limit: LimitDep = 30,
-) -> Response:
+async def topic_feed(slug: str, ext: str, feed: FeedDep) -> Response:
     """The newest public articles on one topic."""
     _format(ext)
     try:
-        topic = await topics.get_topic(session, slug=slug)
+        topic = await topics.get_topic(feed.session, slug=slug)
     except Moved as exc:
-        return _moved(request, exc)
-    info = _info(
-        request, settings, f"topic/{topic.id}", topic.name, links.topic_url(settings, topic)
-    )
-    filters = _narrowed(filters, topic=[topic.slug])
-    return await _articles_feed(
-        settings, session, ext=ext, info=info, filters=filters, q=q, limit=limit
+        return _moved(feed.request, exc)
+    home = links.topic_url(feed.settings, topic)
+    return await feed.answer(
+        ext, key=f"topic/{topic.id}", title=topic.name, home=home, topic=[topic.slug]
     )
 
 
@@ -212,27 +212,16 @@ async def topic_feed(
     response_class=Response,
     responses=_FEED,
 )
-async def expert_feed(
-    slug: str,
-    ext: str,
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    filters: ArticleFiltersDep,
-    q: OptionalSearchQueryDep,
-    limit: LimitDep = 30,
-) -> Response:
+async def expert_feed(slug: str, ext: str, feed: FeedDep) -> Response:
     """The newest public articles by or featuring one expert."""
     _format(ext)
     try:
-        expert = await experts.get_public_expert(session, slug=slug)
+        expert = await experts.get_public_expert(feed.session, slug=slug)
     except Moved as exc:
-        return _moved(request, exc)
-    home = links.expert_url(settings, expert)
-    info = _info(request, settings, f"expert/{expert.id}", expert.name, home)
-    filters = _narrowed(filters, expert=[expert.slug])
-    return await _articles_feed(
-        settings, session, ext=ext, info=info, filters=filters, q=q, limit=limit
+        return _moved(feed.request, exc)
+    home = links.expert_url(feed.settings, expert)
+    return await feed.answer(
+        ext, key=f"expert/{expert.id}", title=expert.name, home=home, expert=[expert.slug]
     )
 
 
@@ -242,27 +231,16 @@ async def expert_feed(
     response_class=Response,
     responses=_FEED,
 )
-async def program_feed(
-    slug: str,
-    ext: str,
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    filters: ArticleFiltersDep,
-    q: OptionalSearchQueryDep,
-    limit: LimitDep = 30,
-) -> Response:
+async def program_feed(slug: str, ext: str, feed: FeedDep) -> Response:
     """The newest public articles of one program."""
     _format(ext)
     try:
-        program = await programs.get_program(session, slug=slug)
+        program = await programs.get_program(feed.session, slug=slug)
     except Moved as exc:
-        return _moved(request, exc)
-    home = links.program_url(settings, program)
-    info = _info(request, settings, f"program/{program.id}", program.name, home)
-    filters = _narrowed(filters, program=[program.slug])
-    return await _articles_feed(
-        settings, session, ext=ext, info=info, filters=filters, q=q, limit=limit
+        return _moved(feed.request, exc)
+    home = links.program_url(feed.settings, program)
+    return await feed.answer(
+        ext, key=f"program/{program.id}", title=program.name, home=home, program=[program.slug]
     )
 
 
@@ -272,27 +250,16 @@ async def program_feed(
     response_class=Response,
     responses=_FEED,
 )
-async def kind_feed(
-    kind_name: str,
-    ext: str,
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    filters: ArticleFiltersDep,
-    q: OptionalSearchQueryDep,
-    limit: LimitDep = 30,
-) -> Response:
+async def kind_feed(kind_name: str, ext: str, feed: FeedDep) -> Response:
     """The newest public articles of one kind (op-ed, in-the-media, ...)."""
     _format(ext)
     try:
-        article_kind = ArticleKind(kind_name)
+        kind = ArticleKind(kind_name)
     except ValueError:
         raise FeedNotFound(f"No article kind {kind_name!r}.") from None
-    home = links.site_root(settings) + "/"
-    info = _info(request, settings, f"kind/{article_kind.value}", KIND_LABELS[article_kind], home)
-    filters = _narrowed(filters, kind=[article_kind])
-    return await _articles_feed(
-        settings, session, ext=ext, info=info, filters=filters, q=q, limit=limit
+    home = links.site_root(feed.settings) + "/"
+    return await feed.answer(
+        ext, key=f"kind/{kind.value}", title=KIND_LABELS[kind], home=home, kind=[kind]
     )
 
 
