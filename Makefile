@@ -26,9 +26,9 @@ $(DEV_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@ $(RUN_STAMP)
 
-## Install, migrate the SQLite database, load the demo content and serve on HOST:PORT.
+## Install, migrate the SQLite database, load the demo content and serve on HOST:PORT, with the worker.
 run: $(RUN_STAMP)
-	$(BIN)/pressroom serve --migrate --seed-demo
+	$(BIN)/pressroom serve --migrate --seed-demo --with-worker
 
 ## Install with dev extras and run the whole suite on SQLite, then on PostgreSQL if it answers.
 test: $(DEV_STAMP)

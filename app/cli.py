@@ -90,8 +90,17 @@ def serve(
     ] = False,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
     reload: Annotated[bool, typer.Option(help="Reload on code changes (development).")] = False,
+    with_worker: Annotated[
+        bool,
+        typer.Option(
+            "--with-worker", help="Also run `pressroom worker` (webhooks, emails) beside the API."
+        ),
+    ] = False,
 ) -> None:
     """Serve the API with uvicorn on HOST:PORT."""
+    import subprocess
+    import sys
+
     import uvicorn
 
     settings = get_settings()
@@ -99,16 +108,66 @@ def serve(
         run_migrations()
     if seed_demo:
         seed(demo=True)
-    uvicorn.run(
-        "app.main:create_app",
-        factory=True,
-        host=host or settings.host,
-        port=port or settings.port,
-        workers=workers,
-        reload=reload,
-        proxy_headers=True,
-        log_level=settings.log_level,
+    background = (
+        subprocess.Popen([sys.executable, "-m", "app.cli", "worker"]) if with_worker else None
     )
+    try:
+        uvicorn.run(
+            "app.main:create_app",
+            factory=True,
+            host=host or settings.host,
+            port=port or settings.port,
+            workers=workers,
+            reload=reload,
+            proxy_headers=True,
+            log_level=settings.log_level,
+        )
+    finally:
+        if background is not None:
+            background.terminate()
+            try:
+                background.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                background.kill()
+
+
+@cli.command()
+def worker(
+    once: Annotated[
+        bool, typer.Option("--once", help="Do what is due now, then exit (for cron or tests).")
+    ] = False,
+    poll: Annotated[
+        float, typer.Option(min=0.05, help="Seconds to sleep when nothing is due.")
+    ] = 1.0,
+) -> None:
+    """Send what the API queued (webhook deliveries, emails) and publish what falls due.
+
+    Run one or several beside the API; they never send one item twice."""
+    import logging
+
+    settings = get_settings()
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    asyncio.run(_work(once=once, poll=poll))
+
+
+async def _work(*, once: bool, poll: float) -> None:
+    import app.models  # noqa: F401  (every mapper, so foreign keys resolve)
+    from app.db import make_engine, make_sessionmaker
+    from app.worker import runner
+
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    try:
+        sessionmaker = make_sessionmaker(engine)
+        if once:
+            done = await runner.run_until_idle(sessionmaker, settings)
+            typer.echo(f"worker: {done} done")
+        else:
+            await runner.run_forever(sessionmaker, settings, poll=poll)
+    finally:
+        await engine.dispose()
 
 
 async def _in_session(work: "Callable[[AsyncSession], Awaitable[T]]") -> T:
@@ -269,3 +328,7 @@ def users_deactivate(email: EmailOption) -> None:
 
 def main() -> None:
     cli()
+
+
+if __name__ == "__main__":
+    main()

@@ -32,3 +32,20 @@ class InvalidToken(Unauthorized):
 class RoleRequired(Forbidden):
     def __init__(self, *roles: str) -> None:
         super().__init__(f"This needs the role {' or '.join(roles)}.")
+
+
+class InvalidApiKey(Unauthorized):
+    code = "invalid-api-key"
+    title = "Invalid API key"
+    headers = {"WWW-Authenticate": "ApiKey"}
+
+    def __init__(self) -> None:
+        super().__init__("The X-API-Key is unknown, revoked or expired.")
+
+
+class ScopeRequired(Forbidden):
+    code = "scope-required"
+    title = "Scope required"
+
+    def __init__(self, scope: str) -> None:
+        super().__init__(f"This needs an API key with the scope {scope}.")

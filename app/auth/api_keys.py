@@ -1,0 +1,64 @@
+"""Partner API keys: minting, hashing and looking one up from `X-API-Key`.
+
+A key reads `prk_<prefix>_<secret>`. The prefix names the key in lists and logs; only a
+SHA-256 of the whole key is stored (the secret has 256 bits, so a slow hash adds nothing).
+"""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.auth.models import ApiKey, ApiKeyScope
+from app.db import utcnow
+
+KEY_PREFIX = "prk_"
+
+
+@dataclass(frozen=True, slots=True)
+class MintedKey:
+    key: str
+    prefix: str
+    key_hash: str
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def mint() -> MintedKey:
+    """A new random key, its public prefix and the hash to store."""
+    prefix = secrets.token_hex(6)
+    key = f"{KEY_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
+    return MintedKey(key=key, prefix=prefix, key_hash=hash_key(key))
+
+
+async def find_usable(session: AsyncSession, *, key: str) -> ApiKey | None:
+    """The key this secret belongs to, unless it is unknown, revoked or expired."""
+    if not key.startswith(KEY_PREFIX) or len(key) > 200:
+        return None
+    row = await session.scalar(select(ApiKey).where(ApiKey.key_hash == hash_key(key)))
+    if row is None or not row.usable(utcnow()):
+        return None
+    return row
+
+
+@dataclass(frozen=True, slots=True)
+class Reader:
+    """Who reads the public API: anonymous (no key) or a partner key with its scopes."""
+
+    key_id: int | None = None
+    scopes: frozenset[str] = frozenset()
+
+    @property
+    def is_partner(self) -> bool:
+        return self.key_id is not None
+
+    @property
+    def sees_embargoed(self) -> bool:
+        return ApiKeyScope.embargo_read.value in self.scopes
+
+
+ANONYMOUS = Reader()
