@@ -30,4 +30,4 @@ EXPOSE 8000
 VOLUME ["/srv/pressroom/data"]
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('PORT', '8000'), timeout=4)"]
-CMD ["pressroom", "serve", "--migrate"]
+CMD ["pressroom", "serve", "--migrate", "--with-worker"]

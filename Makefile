@@ -28,7 +28,7 @@ $(DEV_STAMP): pyproject.toml | $(BIN)/python
 
 ## Install, migrate the SQLite database, load the demo content and serve on HOST:PORT, with the worker.
 run: $(RUN_STAMP)
-	$(BIN)/pressroom serve --migrate --seed-demo --with-worker
+	$(BIN)/pressroom serve --migrate --with-worker --seed-demo
 
 ## Install with dev extras and run the whole suite on SQLite, then on PostgreSQL if it answers.
 test: $(DEV_STAMP)

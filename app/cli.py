@@ -98,6 +98,7 @@ def serve(
     ] = False,
 ) -> None:
     """Serve the API with uvicorn on HOST:PORT."""
+    import os
     import subprocess
     import sys
 
@@ -109,7 +110,13 @@ def serve(
     if seed_demo:
         seed(demo=True)
     background = (
-        subprocess.Popen([sys.executable, "-m", "app.cli", "worker"]) if with_worker else None
+        # The worker also stops by itself when this process is gone: uvicorn re-raises
+        # SIGTERM after its shutdown, so the `finally` below does not always run.
+        subprocess.Popen(
+            [sys.executable, "-m", "app.cli", "worker", "--parent-pid", str(os.getpid())]
+        )
+        if with_worker
+        else None
     )
     try:
         uvicorn.run(
@@ -139,6 +146,9 @@ def worker(
     poll: Annotated[
         float, typer.Option(min=0.05, help="Seconds to sleep when nothing is due.")
     ] = 1.0,
+    parent_pid: Annotated[
+        int | None, typer.Option(help="Stop when this process is gone (serve --with-worker).")
+    ] = None,
 ) -> None:
     """Send what the API queued (webhook deliveries, emails) and publish what falls due.
 
@@ -149,10 +159,10 @@ def worker(
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    asyncio.run(_work(once=once, poll=poll))
+    asyncio.run(_work(once=once, poll=poll, parent_pid=parent_pid))
 
 
-async def _work(*, once: bool, poll: float) -> None:
+async def _work(*, once: bool, poll: float, parent_pid: int | None) -> None:
     import app.models  # noqa: F401  (every mapper, so foreign keys resolve)
     from app.db import make_engine, make_sessionmaker
     from app.worker import runner
@@ -165,7 +175,7 @@ async def _work(*, once: bool, poll: float) -> None:
             done = await runner.run_until_idle(sessionmaker, settings)
             typer.echo(f"worker: {done} done")
         else:
-            await runner.run_forever(sessionmaker, settings, poll=poll)
+            await runner.run_forever(sessionmaker, settings, poll=poll, parent_pid=parent_pid)
     finally:
         await engine.dispose()
 

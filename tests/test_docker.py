@@ -49,7 +49,7 @@ def test_dockerfile_is_multi_stage_non_root_with_a_healthcheck():
 
 def test_make_run_and_the_image_start_the_same_way():
     cmd = _cmd()
-    assert cmd[:3] == ["pressroom", "serve", "--migrate"]
+    assert cmd[:4] == ["pressroom", "serve", "--migrate", "--with-worker"]
     makefile = (ROOT / "Makefile").read_text()
     assert "$(BIN)/" + " ".join(cmd) in makefile
 
@@ -87,4 +87,7 @@ def test_the_image_command_migrates_and_serves(tmp_path: Path):
         assert listing.json()["meta"]["total"] == 0
     finally:
         process.terminate()
-        process.communicate(timeout=20)
+        output = process.communicate(timeout=20)[0].decode()
+    # The worker ran beside the API and stopped with it.
+    assert re.search(r"worker \S+ started", output), output
+    assert re.search(r"worker \S+ stopped", output), output

@@ -50,9 +50,14 @@ async def run_until_idle(
 
 
 async def run_forever(
-    sessionmaker: async_sessionmaker[AsyncSession], settings: Settings, *, poll: float
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    *,
+    poll: float,
+    parent_pid: int | None = None,
 ) -> None:
-    """Work until SIGTERM or SIGINT; sleep `poll` seconds after a pass that did nothing."""
+    """Work until SIGTERM or SIGINT, or until the process `parent_pid` is gone; sleep `poll`
+    seconds after a pass that did nothing."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -60,6 +65,9 @@ async def run_forever(
     names = ", ".join(name for name, _ in tasks()) or "none"
     log.info("worker %s started (tasks: %s)", worker_name(), names)
     while not stop.is_set():
+        if parent_pid is not None and os.getppid() != parent_pid:
+            log.info("the API process %s is gone", parent_pid)
+            break
         if await run_pass(sessionmaker, settings):
             continue
         with contextlib.suppress(TimeoutError):
