@@ -17,4 +17,8 @@ Task = Callable[[async_sessionmaker[AsyncSession], Settings], Awaitable[int]]
 def tasks() -> list[tuple[str, Task]]:
     """The worker's tasks, by name. Imported here, late, so that each package stays optional
     to the others."""
-    return []
+    from app.worker import housekeeping
+
+    return [
+        ("housekeeping", housekeeping.run_once),
+    ]
