@@ -2,7 +2,7 @@
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import Depends, Request
@@ -68,6 +68,27 @@ class Settings(BaseSettings):
     cache_prefix: str = Field(
         default="pressroom:cache:", min_length=1, description="Prefix of every Redis key."
     )
+    rate_limit_enabled: bool = Field(
+        default=True,
+        description="Limit public reads per API key and per anonymous client address "
+        "(shared through REDIS_URL when set, else per process).",
+    )
+    rate_limit_anonymous_per_minute: int = Field(
+        default=600, ge=1, description="Requests a minute per client address without a key."
+    )
+    rate_limit_partner_per_minute: int = Field(
+        default=3000,
+        ge=1,
+        description="Requests a minute per API key that has no rate_limit_per_minute of its own.",
+    )
+    rate_limit_prefix: str = Field(
+        default="pressroom:ratelimit", min_length=1, description="Prefix of rate limit Redis keys."
+    )
+    api_key_usage_flush_seconds: float = Field(
+        default=10.0,
+        ge=0,
+        description="How often each process writes the API key request counts it has kept.",
+    )
     article_url_pattern: str = Field(
         default="/{kind}/{slug}/",
         description="Path of an article on the website, under SITE_URL: {kind}, {slug}, {id}.",
@@ -86,6 +107,74 @@ class Settings(BaseSettings):
     )
     program_url_pattern: str = Field(
         default="/programs/{slug}/", description="Path of a program on the website: {slug}, {id}."
+    )
+    webhook_max_attempts: int = Field(
+        default=12,
+        ge=1,
+        le=50,
+        description="Tries per webhook delivery (backoff 10 s doubling to 1 h, ~3.5 h in all) "
+        "before it is marked failed.",
+    )
+    webhook_disable_after: int = Field(
+        default=20,
+        ge=1,
+        description="Failed attempts in a row, across deliveries, that disable an endpoint.",
+    )
+    webhook_timeout: float = Field(
+        default=10.0, gt=0, le=60, description="Seconds to wait for a webhook receiver."
+    )
+    webhook_batch: int = Field(
+        default=20, ge=1, le=500, description="Deliveries one worker claims per pass."
+    )
+    public_api_url: AnyHttpUrl | None = Field(
+        default=None,
+        description="Absolute URL of this API, for links in emails (List-Unsubscribe); "
+        "default http://HOST:PORT.",
+    )
+    smtp_host: str | None = Field(
+        default=None, description="SMTP server for outgoing email; unset: emails are logged."
+    )
+    smtp_port: int | None = Field(
+        default=None, ge=1, le=65535, description="Default 465 with SMTP_TLS=tls, else 587/25."
+    )
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_tls: Literal["starttls", "tls", "none"] | None = Field(
+        default=None, description="Default starttls when SMTP_USER is set, else none."
+    )
+    smtp_timeout: float = Field(default=30.0, gt=0, description="Seconds per SMTP exchange.")
+    mail_from: str = Field(
+        default="Pressroom <newsletter@localhost>", description="The From of every email."
+    )
+    newsletter_confirm_path: str = Field(
+        default="/newsletter/confirm",
+        description="Frontend page (under SITE_URL) that confirms a signup; gets ?token=.",
+    )
+    newsletter_preferences_path: str = Field(
+        default="/newsletter/preferences",
+        description="Frontend page (under SITE_URL) to change interests; gets ?token=.",
+    )
+    newsletter_consent_version: str = Field(
+        default="2026-11", description="Version of the consent wording the signup box shows."
+    )
+    newsletter_confirm_hours: int = Field(
+        default=72, ge=1, description="How long a confirmation link works."
+    )
+    newsletter_link_days: int = Field(
+        default=365, ge=1, description="How long unsubscribe and preferences links work."
+    )
+    newsletter_resend_minutes: int = Field(
+        default=15, ge=0, description="A pending address is sent at most one email per interval."
+    )
+    newsletter_signups_per_client: int = Field(
+        default=10, ge=1, description="Signups per client address per window."
+    )
+    newsletter_signups_per_email: int = Field(
+        default=3, ge=1, description="Signups per email address per window."
+    )
+    newsletter_signup_window_minutes: int = Field(default=60, ge=1)
+    newsletter_max_attempts: int = Field(
+        default=10, ge=1, description="SMTP attempts per email before giving up."
     )
 
     @field_validator("site_timezone")
@@ -135,6 +224,15 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def smtp_security(self) -> str:
+        return self.smtp_tls or ("starttls" if self.smtp_user else "none")
+
+    @property
+    def api_url(self) -> str:
+        """Where this API is reached from outside, without a trailing slash."""
+        return str(self.public_api_url or f"http://{self.host}:{self.port}").rstrip("/")
 
 
 @lru_cache

@@ -5,20 +5,22 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 import app.models  # noqa: F401  (every mapper, so foreign keys resolve)
 from app import health
 from app.api import admin_router, public_router
+from app.auth.dependencies import current_reader
 from app.cache import install_cache
 from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker
 from app.errors import install_error_handlers
 from app.feeds.router import router as feeds_router
 from app.guards import RejectNulBytes
-from app.openapi import install_openapi
+from app.openapi import install_openapi, problem_responses
+from app.ratelimit import RATE_LIMIT_HEADERS, install_rate_limit
 
 DESCRIPTION = """
 Pressroom serves a policy publisher's content — articles, experts, topics, programs,
@@ -41,6 +43,8 @@ TAGS = [
     {"name": "Pages", "description": "Standing pages: about, mission, jobs, contact, legal."},
     {"name": "Site", "description": "Name, menus, footer, newsletter box, display labels."},
     {"name": "Search", "description": "Ranked full-text search across every public type."},
+    {"name": "Changes", "description": "What changed since a cursor, for partners' mirrors."},
+    {"name": "Newsletter", "description": "Double opt-in signups, confirm, unsubscribe."},
     {"name": "Health", "description": "Liveness and readiness probes."},
     {"name": "Admin: sign-in", "description": "Tokens for the admin API (Authorize button)."},
     {"name": "Admin: articles", "description": "Create, edit, schedule, publish, revise."},
@@ -52,6 +56,12 @@ TAGS = [
     {"name": "Admin: site", "description": "Site settings and navigation (editors and admins)."},
     {"name": "Admin: users", "description": "Accounts and roles (admins)."},
     {"name": "Admin: audit", "description": "Who did what, when (admins)."},
+    {
+        "name": "Admin: newsletter",
+        "description": "Subscribers, consent records, CSV export, erasure, outbox (admins).",
+    },
+    {"name": "Admin: webhooks", "description": "Signed POSTs to partners on changes (admins)."},
+    {"name": "Admin: API keys", "description": "Partner keys, their limits and usage (admins)."},
 ]
 
 log = logging.getLogger("app")
@@ -77,6 +87,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         try:
             yield
         finally:
+            await app.state.rate_limits.close()
             await engine.dispose()
     finally:
         await app.state.cache.close()
@@ -101,13 +112,16 @@ def create_app(
     app.state.sessionmaker = sessionmaker
     # First, so that it is the innermost middleware: whatever is added later wraps it.
     install_cache(app, settings)
+    install_rate_limit(app, settings)  # outside the cache: a cache hit is limited too
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origins,
-            allow_methods=["GET", "HEAD", "OPTIONS"],
-            allow_headers=["If-None-Match", "Accept"],
-            expose_headers=["Link", "ETag", "Last-Modified"],
+            # POST and PUT: the newsletter forms post from the frontend's pages. No cookies
+            # are involved anywhere (allow_credentials stays off).
+            allow_methods=["GET", "HEAD", "OPTIONS", "POST", "PUT"],
+            allow_headers=["If-None-Match", "Accept", "Content-Type"],
+            expose_headers=["Link", "ETag", "Last-Modified", *RATE_LIMIT_HEADERS],
             allow_credentials=False,
         )
     app.add_middleware(RejectNulBytes)
@@ -115,6 +129,10 @@ def create_app(
     app.include_router(health.router)
     app.include_router(public_router)
     app.include_router(admin_router)
-    app.include_router(feeds_router)
+    app.include_router(
+        feeds_router,
+        dependencies=[Depends(current_reader)],
+        responses=problem_responses(401, 429),
+    )
     install_openapi(app)
     return app

@@ -2,6 +2,7 @@
 
 from app.articles.models import Article, ArticleAuthor, ArticleFeaturedExpert, ArticleTopic
 from app.auth.models import LoginFailure, RefreshToken, User
+from app.changes.models import Change
 from app.db import Base
 from app.editorial.models import AuditEntry, IdempotencyRecord, Revision, SlugRedirect
 from app.events.models import Event, EventSpeaker
@@ -11,6 +12,7 @@ from app.pages.models import Page
 from app.programs.models import Program
 from app.site.models import Menu, MenuItem, Site
 from app.topics.models import Topic
+from app.webhooks.models import WebhookAttempt, WebhookCursor, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "Article",
@@ -19,6 +21,7 @@ __all__ = [
     "ArticleTopic",
     "AuditEntry",
     "Base",
+    "Change",
     "Event",
     "EventSpeaker",
     "Expert",
@@ -35,4 +38,8 @@ __all__ = [
     "SlugRedirect",
     "Topic",
     "User",
+    "WebhookAttempt",
+    "WebhookCursor",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 ]

@@ -8,7 +8,18 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String, and_, bindparam, false, or_
+from sqlalchemy import (
+    Boolean,
+    Enum,
+    ForeignKey,
+    Integer,
+    String,
+    and_,
+    bindparam,
+    false,
+    or_,
+    true,
+)
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -97,6 +108,22 @@ def public(model: type[Workflow], *, now: datetime | None = None) -> ColumnEleme
         model.published_at.is_not(None),
         model.published_at <= (now or utcnow()),
     )
+
+
+def visible_to(
+    model: type[Workflow], *, sees_embargoed: bool, now: datetime | None = None
+) -> ColumnElement[bool]:
+    """`public()`, plus, for a reader with `embargo:read`, embargoed rows whose time has not
+    come (only models with an `embargoed` column have them)."""
+    now = now or utcnow()
+    if not sees_embargoed or not hasattr(model, "embargoed"):
+        return public(model, now=now)
+    embargoed = and_(
+        model.status == Status.scheduled,
+        model.embargoed == true(),  # type: ignore[attr-defined]
+        model.published_at > now,
+    )
+    return or_(public(model, now=now), embargoed)
 
 
 def settle_status(

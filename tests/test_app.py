@@ -77,17 +77,33 @@ async def test_cors_lets_a_configured_frontend_read(client: AsyncClient):
     assert "Link" in listing.headers["access-control-expose-headers"]
 
 
-async def test_cors_refuses_other_origins_and_writes(client: AsyncClient):
+async def test_cors_refuses_other_origins_and_credentialed_writes(client: AsyncClient):
     other = await client.options(
         "/api/v1/articles",
         headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "GET"},
     )
     assert "access-control-allow-origin" not in other.headers
-    write = await client.options(
-        "/api/v1/articles",
+    # The frontend may not send an editor's token: the admin API is not for other origins.
+    signed_in = await client.options(
+        "/api/v1/admin/articles",
         headers={
             "Origin": "https://frontend.example.org",
             "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization",
         },
     )
-    assert write.status_code == 400
+    assert signed_in.status_code == 400
+
+
+async def test_cors_lets_the_frontend_post_the_newsletter_form(client: AsyncClient):
+    preflight = await client.options(
+        "/api/v1/newsletter/subscriptions",
+        headers={
+            "Origin": "https://frontend.example.org",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
+    assert preflight.status_code == 200
+    assert preflight.headers["access-control-allow-origin"] == "https://frontend.example.org"
+    assert "POST" in preflight.headers["access-control-allow-methods"]

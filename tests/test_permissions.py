@@ -10,7 +10,9 @@ from app.main import create_app
 from tests.factories import make_user
 
 OPEN = {"/api/v1/admin/auth/token", "/api/v1/admin/auth/refresh", "/api/v1/admin/auth/logout"}
-ADMIN_ONLY = ("/api/v1/admin/users", "/api/v1/admin/audit")
+ADMIN_ONLY = ("/api/v1/admin/users", "/api/v1/admin/audit", "/api/v1/admin/webhooks")
+ADMIN_ONLY += ("/api/v1/admin/api-keys",)
+ADMIN_ONLY += ("/api/v1/admin/newsletter",)
 AUTHOR_ALLOWED = ("/api/v1/admin/articles", "/api/v1/admin/auth/")
 
 

@@ -26,12 +26,12 @@ from app.editorial import audit, redirects, revisions
 from app.editorial.lifecycle import apply_status, status_action
 from app.editorial.relations import claim_slug, rows_by_slug
 from app.editorial.sanitize import clean_html
-from app.errors import Forbidden, NotFound
+from app.errors import Forbidden, InvalidParameter, NotFound
 from app.experts.models import Expert
 from app.pagination import PageParams
 from app.programs.models import Program
 from app.topics.models import Topic
-from app.workflow import Status, status_condition
+from app.workflow import LIVE_STATUSES, Status, status_condition
 
 _TOPIC_OPTIONS = (joinedload(Topic.parent),)
 _RELATION_FIELDS = {"primary_topic", "topics", "programs", "authors", "featured_experts"}
@@ -137,6 +137,7 @@ def snapshot(article: Article) -> dict[str, Any]:
         canonical_url=article.canonical_url,
         og_image_url=article.og_image_url,
         noindex=article.noindex,
+        embargoed=article.embargoed,
     )
     return data.model_dump(mode="json")
 
@@ -158,6 +159,7 @@ async def create_article(session: AsyncSession, *, user: User, data: ArticleCrea
     _apply_fields(article, values)
     await _apply_relations(session, article, values)
     apply_status(article, {"status": data.status, **values}, now)
+    _check_embargo(article, values, now)
     session.add(article)
     await session.flush()
     await audit.record(
@@ -201,6 +203,7 @@ async def update_article(
     _apply_fields(article, values)
     await _apply_relations(session, article, values)
     apply_status(article, values, utcnow())
+    _check_embargo(article, values, utcnow())
     article.updated_at = utcnow()  # always an UPDATE, so the version moves on
     await session.flush()
     changed = sorted(values)
@@ -217,6 +220,18 @@ async def update_article(
             session, user=user, action=action, resource=RESOURCE, resource_id=article.id
         )
     return await _reloaded(session, article)
+
+
+def _check_embargo(article: Article, values: dict[str, Any], now: datetime) -> None:
+    """An embargo needs a publish time still ahead when it is set or the article published."""
+    if not article.embargoed or article.status not in LIVE_STATUSES:
+        return
+    if not {"embargoed", "status", "published_at"} & values.keys():
+        return  # an edit after the embargo lifted
+    if article.published_at is None or article.published_at <= now:
+        raise InvalidParameter(
+            "published_at", "an embargoed article needs a future publish time", location="body"
+        )
 
 
 async def _reloaded(session: AsyncSession, article: Article) -> Article:

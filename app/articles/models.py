@@ -1,13 +1,26 @@
 import enum
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Optional
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, String, Table, Text, text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    false,
+    text,
+)
 from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
 from sqlalchemy.ext.orderinglist import ordering_list
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.db import Base
-from app.workflow import Owned, Seo, Workflow, str_enum
+from app.db import Base, utcnow
+from app.workflow import Owned, Seo, Status, Workflow, str_enum
 
 if TYPE_CHECKING:
     from app.experts.models import Expert
@@ -124,6 +137,8 @@ class Article(Workflow, Owned, Seo, Base):
     primary_topic_id: Mapped[int | None] = mapped_column(
         ForeignKey("topic.id", ondelete="SET NULL"), index=True
     )
+    embargoed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """Published under embargo: until `published_at`, keys with `embargo:read` see it."""
 
     primary_topic: Mapped[Optional["Topic"]] = relationship(lazy="raise")
     topic_links: Mapped[list[ArticleTopic]] = relationship(
@@ -154,6 +169,15 @@ class Article(Workflow, Owned, Seo, Base):
     authors: AssociationProxy[list["Expert"]] = association_proxy(
         "author_links", "expert", creator=lambda expert: ArticleAuthor(expert=expert)
     )
+
     featured_experts: AssociationProxy[list["Expert"]] = association_proxy(
         "featured_links", "expert", creator=lambda expert: ArticleFeaturedExpert(expert=expert)
     )
+
+    @property
+    def embargoed_until(self) -> datetime | None:
+        """The embargo's end while it holds (the row is only loaded for readers who may
+        see it then), else None."""
+        if self.embargoed and self.status is Status.scheduled and self.published_at:
+            return self.published_at if self.published_at > utcnow() else None
+        return None

@@ -6,6 +6,7 @@ from app.articles import admin_service, service
 from app.articles.dependencies import ArticleFiltersDep, CommaList, PublicArticleSortDep
 from app.articles.schemas import ArticleRead, ArticleSummary
 from app.articles.service import Facet
+from app.auth.dependencies import ReaderDep
 from app.config import SettingsDep
 from app.db import SessionDep
 from app.fields import FieldSet, field_set
@@ -24,6 +25,7 @@ router = APIRouter(prefix="/articles", tags=["Articles"])
 )
 async def list_articles(
     session: SessionDep,
+    reader: ReaderDep,
     filters: ArticleFiltersDep,
     pager: PagerDep,
     q: OptionalSearchQueryDep,
@@ -40,14 +42,18 @@ async def list_articles(
 ) -> Page[ArticleSummary]:
     """Public articles, newest first (best match first with `q`). Repeat a filter for OR
     (`topic=china&topic=taiwan`); different filters, and `q`, combine with AND
-    (`topic=china&kind=op-ed&q=submarines`)."""
+    (`topic=china&kind=op-ed&q=submarines`). A key with `embargo:read` also gets embargoed
+    articles before their time, with `embargoed_until`."""
+    embargo = reader.sees_embargoed
     rows, total = await service.list_public_articles(
-        session, filters=filters, q=q, sort=sort, page=pager.params
+        session, filters=filters, q=q, sort=sort, page=pager.params, sees_embargoed=embargo
     )
     counts = None
     if facets:
         wanted = list(dict.fromkeys(facets))
-        counts = await service.count_facets(session, filters=filters, q=q, facets=wanted)
+        counts = await service.count_facets(
+            session, filters=filters, q=q, facets=wanted, sees_embargoed=embargo
+        )
     return pager.page(rows, total=total, schema=ArticleSummary, fields=fields, facets=counts)
 
 
@@ -58,10 +64,16 @@ async def list_articles(
     responses=problem_responses(404),
 )
 async def get_article(
-    slug: str, session: SessionDep, fields: Annotated[FieldSet, field_set(ArticleRead)]
+    slug: str,
+    session: SessionDep,
+    reader: ReaderDep,
+    fields: Annotated[FieldSet, field_set(ArticleRead)],
 ) -> ArticleRead:
-    """A public article with its body, by slug."""
-    article = await service.get_public_article(session, slug=slug)
+    """A public article with its body, by slug. A key with `embargo:read` also gets
+    embargoed articles before their time, with `embargoed_until`."""
+    article = await service.get_public_article(
+        session, slug=slug, sees_embargoed=reader.sees_embargoed
+    )
     return fields.respond(ArticleRead.model_validate(article))
 
 

@@ -79,6 +79,11 @@ class ArticleSummary(ReadModel):
     press_contact: PressContact | None = Field(default=None, description="Press releases.")
     image_url: str | None = Field(default=None, description="The lead image.")
     image_alt: str | None = None
+    embargoed_until: Timestamp | None = Field(
+        default=None,
+        description="Only for keys with `embargo:read`, on an embargoed article before its "
+        "time: when it goes public. Do not publish it before then.",
+    )
 
     _drop = field_validator("topics", "authors", "featured_experts", mode="before")(drop_hidden)
     model_config = ConfigDict(json_schema_extra={"examples": [_SUMMARY_EXAMPLE]})
@@ -141,6 +146,11 @@ class _ArticleFields(WriteModel):
     canonical_url: HttpUrlText | None = None
     og_image_url: HttpUrlText | None = None
     noindex: bool = Field(default=None)
+    embargoed: bool = Field(
+        default=None,
+        description="Publish under embargo: with a future `published_at`, keys with "
+        "`embargo:read` see it at once, everyone else at that time.",
+    )
 
 
 _WRITE_EXAMPLE = {
@@ -179,7 +189,12 @@ class ArticleUpdate(_ArticleFields):
     )
 
 
-_ADMIN_EXTRA = {"status": "published", "version": 3, "created_at": "2023-03-18T10:00:00+00:00"}
+_ADMIN_EXTRA = {
+    "status": "published",
+    "version": 3,
+    "embargoed": False,
+    "created_at": "2023-03-18T10:00:00+00:00",
+}
 
 
 class ArticleAdminSummary(ArticleSummary):
@@ -190,6 +205,7 @@ class ArticleAdminSummary(ArticleSummary):
         description="A scheduled article whose time has passed reads `published`.",
     )
     version: int = Field(description="Bumped by every save; the ETag carries it.")
+    embargoed: bool = Field(description="Published under embargo (see `embargoed_until`).")
     created_at: Timestamp
     created_by_id: int | None = None
     model_config = ConfigDict(

@@ -29,7 +29,7 @@ from app.search.backends import backend_for as search_backend
 from app.search.query import SearchQuery
 from app.search.sources import SOURCES, SearchType
 from app.topics.models import Topic
-from app.workflow import public
+from app.workflow import public, visible_to
 
 RESOURCE = "article"
 
@@ -148,13 +148,15 @@ async def list_public_articles(
     q: SearchQuery | None = None,
     sort: PublicArticleSort = PublicArticleSort.newest,
     page: PageParams,
+    sees_embargoed: bool = False,
 ) -> tuple[list[Article], int]:
     """One page of public articles matching the filters (and `q`, when given), and how
-    many match in all."""
+    many match in all (embargoed ones too, for a reader who `sees_embargoed`)."""
     if sort is PublicArticleSort.relevance and q is None:
         raise InvalidParameter("sort", "`relevance` needs a search query in `q`")
     now = utcnow()
-    where = [public(Article, now=now), *filter_conditions(filters, now)]
+    visible = visible_to(Article, sees_embargoed=sees_embargoed, now=now)
+    where = [visible, *filter_conditions(filters, now)]
     count, stmt = select(func.count()).select_from(Article), select(Article)
     rank = None
     if q is not None:
@@ -172,12 +174,15 @@ async def list_public_articles(
     return list(rows.unique()), total or 0
 
 
-async def get_public_article(session: AsyncSession, *, slug: str) -> Article:
-    """The public article with this slug, or ArticleNotFound."""
+async def get_public_article(
+    session: AsyncSession, *, slug: str, sees_embargoed: bool = False
+) -> Article:
+    """The public article with this slug (or embargoed, for a reader who `sees_embargoed`),
+    or ArticleNotFound."""
     now = utcnow()
     stmt = (
         select(Article)
-        .where(Article.slug == slug, public(Article, now=now))
+        .where(Article.slug == slug, visible_to(Article, sees_embargoed=sees_embargoed, now=now))
         .options(*load_options(now))
     )
     article = (await session.scalars(stmt)).unique().one_or_none()
@@ -242,12 +247,18 @@ class FacetCount:
 
 
 def _matching_ids(
-    session: AsyncSession, filters: ArticleFilters, q: SearchQuery | None, now: datetime
+    session: AsyncSession,
+    filters: ArticleFilters,
+    q: SearchQuery | None,
+    now: datetime,
+    *,
+    sees_embargoed: bool,
 ) -> Select:
     stmt = select(Article.id)
     if q is not None:
         stmt, _ = search_backend(session).apply(stmt, SOURCES[SearchType.article], q)
-    return stmt.where(public(Article, now=now), *filter_conditions(filters, now))
+    visible = visible_to(Article, sees_embargoed=sees_embargoed, now=now)
+    return stmt.where(visible, *filter_conditions(filters, now))
 
 
 def _facet_query(facet: Facet, ids: Select, now: datetime) -> Select:
@@ -306,11 +317,12 @@ async def count_facets(
     filters: ArticleFilters,
     q: SearchQuery | None,
     facets: list[Facet],
+    sees_embargoed: bool = False,
 ) -> dict[str, list[FacetCount]]:
     """How many public articles matching the filters fall under each value of each facet,
     most first: one statement a facet."""
     now = utcnow()
-    ids = _matching_ids(session, filters, q, now)
+    ids = _matching_ids(session, filters, q, now, sees_embargoed=sees_embargoed)
     out: dict[str, list[FacetCount]] = {}
     for facet in facets:
         rows = (await session.execute(_facet_query(facet, ids, now))).all()

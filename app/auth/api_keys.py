@@ -7,8 +7,9 @@ SHA-256 of the whole key is stored (the secret has 256 bits, so a slow hash adds
 import hashlib
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, case, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.models import ApiKey, ApiKeyScope
@@ -62,3 +63,35 @@ class Reader:
 
 
 ANONYMOUS = Reader()
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    """Requests a key made since the last flush, and when it made the last one."""
+
+    count: int
+    last_used_at: datetime
+
+
+async def add_usage(session: AsyncSession, *, usage: dict[int, Usage]) -> None:
+    """Add counted requests to each key (one statement, executemany); never moves
+    `last_used_at` back, since several processes flush their own counts."""
+    if not usage:
+        return
+    table = ApiKey.__table__
+    newer = bindparam("used_at", type_=ApiKey.last_used_at.type)
+    await session.execute(
+        update(table)
+        .where(table.c.id == bindparam("key_id"))
+        .values(
+            request_count=table.c.request_count + bindparam("count"),
+            last_used_at=case(
+                (or_(table.c.last_used_at.is_(None), table.c.last_used_at < newer), newer),
+                else_=table.c.last_used_at,
+            ),
+        ),
+        [
+            {"key_id": key_id, "count": u.count, "used_at": u.last_used_at}
+            for key_id, u in usage.items()
+        ],
+    )

@@ -6,6 +6,8 @@ from fastapi import FastAPI
 from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.auth import api_keys
+from app.auth.models import ApiKey
 from app.cache import CacheMiddleware
 from app.db import utcnow
 from tests.cache.conftest import client_for
@@ -161,15 +163,26 @@ async def test_a_moved_slug_redirect_is_not_cached(
     assert moved.headers["cache-control"] == "no-store"
 
 
+async def _partner_key(session: AsyncSession) -> str:
+    """A working X-API-Key (a wrong one is a 401, never cached either)."""
+    minted = api_keys.mint()
+    session.add(
+        ApiKey(name="P", prefix=minted.prefix, key_hash=minted.key_hash, scopes=["content:read"])
+    )
+    await session.flush()
+    return minted.key
+
+
 async def test_authorization_is_never_served_from_or_stored_in_the_cache(
     cached_client: AsyncClient, session: AsyncSession
 ):
     await _china_piece(session)
-    partner = {"Authorization": "Bearer whoever", "X-API-Key": "k"}
+    key = await _partner_key(session)
+    partner = {"Authorization": "Bearer whoever", "X-API-Key": key}
 
     signed = [await cached_client.get("/api/v1/articles", headers=partner) for _ in range(2)]
     anonymous = await cached_client.get("/api/v1/articles")
-    keyed = await cached_client.get("/api/v1/articles", headers={"X-API-Key": "partner"})
+    keyed = await cached_client.get("/api/v1/articles", headers={"X-API-Key": key})
 
     for response in (*signed, keyed):
         assert response.headers["cache-control"] == "private, no-store"
