@@ -242,9 +242,10 @@ async def _reloaded(session: AsyncSession, article: Article) -> Article:
 
 
 async def delete_article(session: AsyncSession, *, user: User, article: Article) -> None:
-    """Delete an article and its slug history; authors only their own drafts."""
+    """Delete an article with its slug history and revisions; authors only their own drafts."""
     _check_may_write(user, article, None)
     await redirects.forget(session, resource=RESOURCE, target_id=article.id)
+    await revisions.forget(session, resource=RESOURCE, resource_id=article.id)
     await session.delete(article)
     await session.flush()
     await audit.record(

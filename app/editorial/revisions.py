@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.models import User
@@ -62,3 +62,11 @@ async def get_revision(
     if revision is None:
         raise NotFound(f"No revision {number} of {resource} {resource_id}.")
     return revision
+
+
+async def forget(session: AsyncSession, *, resource: str, resource_id: int) -> None:
+    """Drop the revisions of a row that is being deleted (SQLite may give its id to the
+    next new row, which must start its own history)."""
+    await session.execute(
+        delete(Revision).where(Revision.resource == resource, Revision.resource_id == resource_id)
+    )

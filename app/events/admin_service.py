@@ -229,8 +229,9 @@ async def _reloaded(session: AsyncSession, event: Event) -> Event:
 
 
 async def delete_event(session: AsyncSession, *, user: User, event: Event) -> None:
-    """Delete an event and its slug history."""
+    """Delete an event with its slug history and revisions."""
     await redirects.forget(session, resource=RESOURCE, target_id=event.id)
+    await revisions.forget(session, resource=RESOURCE, resource_id=event.id)
     await session.delete(event)
     await session.flush()
     await audit.record(

@@ -177,8 +177,9 @@ async def _reloaded(session: AsyncSession, expert: Expert) -> Expert:
 
 
 async def delete_expert(session: AsyncSession, *, user: User, expert: Expert) -> None:
-    """Delete an expert and their slug history; by-lines and memberships lose them."""
+    """Delete an expert with their slug history and revisions; by-lines lose them."""
     await redirects.forget(session, resource=RESOURCE, target_id=expert.id)
+    await revisions.forget(session, resource=RESOURCE, resource_id=expert.id)
     await session.delete(expert)
     await session.flush()
     await audit.record(

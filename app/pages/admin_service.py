@@ -143,8 +143,9 @@ async def _reloaded(session: AsyncSession, page: Page) -> Page:
 
 
 async def delete_page(session: AsyncSession, *, user: User, page: Page) -> None:
-    """Delete a page and its slug history."""
+    """Delete a page with its slug history and revisions."""
     await redirects.forget(session, resource=RESOURCE, target_id=page.id)
+    await revisions.forget(session, resource=RESOURCE, resource_id=page.id)
     await session.delete(page)
     await session.flush()
     await audit.record(

@@ -190,6 +190,29 @@ async def test_delete_answers_204(client: AsyncClient, editor, session: AsyncSes
     assert (await client.get(url, headers=editor)).status_code == 404
 
 
+async def test_an_article_created_after_a_delete_keeps_its_own_history(
+    client: AsyncClient, editor, session: AsyncSession, world
+):
+    """SQLite hands the id of a deleted newest row to the next one: the deleted row's
+    revisions must not come back with it."""
+    gone = await _create(client, editor)
+    gone_url = f"{ADMIN}/{gone['id']}"
+    for title in ("Gone, edited", "Gone, edited again"):
+        etag = (await client.get(gone_url, headers=editor)).headers["etag"]
+        await client.patch(gone_url, json={"title": title}, headers={**editor, "If-Match": etag})
+    etag = (await client.get(gone_url, headers=editor)).headers["etag"]
+    assert (await client.delete(gone_url, headers={**editor, "If-Match": etag})).status_code == 204
+
+    fresh = await _create(client, editor)
+    url = f"{ADMIN}/{fresh['id']}"
+    etag = (await client.get(url, headers=editor)).headers["etag"]
+    edited = await client.patch(url, json={"title": "Fresh"}, headers={**editor, "If-Match": etag})
+
+    assert edited.status_code == 200, edited.text
+    history = (await client.get(f"{url}/revisions", headers=editor)).json()
+    assert history["meta"]["total"] == 1
+
+
 @pytest.mark.parametrize(
     ("body", "field", "status"),
     [
