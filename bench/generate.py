@@ -226,7 +226,9 @@ async def load(url: str, shape: Shape) -> None:
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                 f"(SELECT coalesce(max(id), 1) FROM {table}))"
             )
-        await conn.execute("ANALYZE")
+        # VACUUM too: a bulk load leaves the visibility map empty, and counts then read
+        # every heap page instead of scanning the index only (13 ms became 40 ms).
+        await conn.execute("VACUUM ANALYZE")
     finally:
         await conn.close()
     sys.stderr.write(f"loaded in {time.monotonic() - started:.1f} s\n")

@@ -45,7 +45,7 @@ async def list_articles(
     (`topic=china&kind=op-ed&q=submarines`). A key with `embargo:read` also gets embargoed
     articles before their time, with `embargoed_until`."""
     embargo = reader.sees_embargoed
-    rows, total = await service.list_public_articles(
+    rows, total = await service.list_public_summaries(
         session, filters=filters, q=q, sort=sort, page=pager.params, sees_embargoed=embargo
     )
     counts = None

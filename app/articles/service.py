@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload, with_loader_criteria
 from sqlalchemy.sql.elements import ColumnElement
 
+from app.articles import listing
 from app.articles.errors import ArticleNotFound
 from app.articles.models import (
     KIND_LABELS,
@@ -141,6 +142,36 @@ def ordered(stmt: Select, sort: ArticleSort) -> Select:
     return stmt.order_by(Article.published_at.desc(), Article.id.desc())
 
 
+def _public_list(
+    session: AsyncSession,
+    *,
+    filters: ArticleFilters,
+    q: SearchQuery | None,
+    sort: PublicArticleSort,
+    page: PageParams,
+    sees_embargoed: bool,
+    now: datetime,
+    columns: tuple = (Article,),
+) -> tuple[Select, Select]:
+    """The count and the page statements of a public list."""
+    if sort is PublicArticleSort.relevance and q is None:
+        raise InvalidParameter("sort", "`relevance` needs a search query in `q`")
+    visible = visible_to(Article, sees_embargoed=sees_embargoed, now=now)
+    where = [visible, *filter_conditions(filters, now)]
+    count, stmt = select(func.count()).select_from(Article), select(*columns)
+    rank = None
+    if q is not None:
+        backend, source = search_backend(session), SOURCES[SearchType.article]
+        count, _ = backend.apply(count, source, q)
+        stmt, rank = backend.apply(stmt, source, q)
+    stmt = stmt.where(*where)
+    if sort is PublicArticleSort.relevance:
+        stmt = stmt.order_by(rank.desc(), Article.published_at.desc(), Article.id.desc())
+    else:
+        stmt = ordered(stmt, ArticleSort(sort.value))
+    return count.where(*where), stmt.limit(page.per_page).offset(page.offset)
+
+
 async def list_public_articles(
     session: AsyncSession,
     *,
@@ -152,26 +183,40 @@ async def list_public_articles(
 ) -> tuple[list[Article], int]:
     """One page of public articles matching the filters (and `q`, when given), and how
     many match in all (embargoed ones too, for a reader who `sees_embargoed`)."""
-    if sort is PublicArticleSort.relevance and q is None:
-        raise InvalidParameter("sort", "`relevance` needs a search query in `q`")
     now = utcnow()
-    visible = visible_to(Article, sees_embargoed=sees_embargoed, now=now)
-    where = [visible, *filter_conditions(filters, now)]
-    count, stmt = select(func.count()).select_from(Article), select(Article)
-    rank = None
-    if q is not None:
-        backend, source = search_backend(session), SOURCES[SearchType.article]
-        count, _ = backend.apply(count, source, q)
-        stmt, rank = backend.apply(stmt, source, q)
-    total = await session.scalar(count.where(*where))
-    stmt = stmt.where(*where)
-    if sort is PublicArticleSort.relevance:
-        stmt = stmt.order_by(rank.desc(), Article.published_at.desc(), Article.id.desc())
-    else:
-        stmt = ordered(stmt, ArticleSort(sort.value))
-    stmt = stmt.limit(page.per_page).offset(page.offset)
+    count, stmt = _public_list(
+        session, filters=filters, q=q, sort=sort, page=page, sees_embargoed=sees_embargoed, now=now
+    )
+    total = await session.scalar(count)
     rows = await session.scalars(stmt.options(*load_options(now)))
     return list(rows.unique()), total or 0
+
+
+async def list_public_summaries(
+    session: AsyncSession,
+    *,
+    filters: ArticleFilters,
+    q: SearchQuery | None = None,
+    sort: PublicArticleSort = PublicArticleSort.newest,
+    page: PageParams,
+    sees_embargoed: bool = False,
+) -> tuple[list[dict], int]:
+    """`list_public_articles` as list items (the shape of `ArticleSummary`), without ORM
+    objects: what the public list endpoint serves."""
+    now = utcnow()
+    count, stmt = _public_list(
+        session,
+        filters=filters,
+        q=q,
+        sort=sort,
+        page=page,
+        sees_embargoed=sees_embargoed,
+        now=now,
+        columns=listing.COLUMNS,
+    )
+    total = await session.scalar(count)
+    rows = (await session.execute(stmt)).all()
+    return await listing.summaries(session, rows, now=now), total or 0
 
 
 async def get_public_article(

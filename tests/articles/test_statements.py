@@ -34,7 +34,7 @@ async def test_article_list_statement_count_is_constant(
     assert len(one.json()["data"]) == 1
     assert len(hundred.json()["data"]) == 30
     assert len(small) == len(large), (small, large)
-    assert len(large) <= 7
+    assert len(large) <= 3  # count, page, and one UNION ALL of every relation
 
 
 async def test_related_list_statement_count_is_constant(
