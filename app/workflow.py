@@ -5,6 +5,7 @@ query uses it; there is no second copy of the rule anywhere.
 """
 
 import enum
+import functools
 from datetime import datetime
 from typing import Any
 
@@ -97,14 +98,19 @@ class Seo:
     noindex: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
+@functools.cache
+def _live(model: type[Workflow]) -> ColumnElement[bool]:
+    # Rendered as literals, so PostgreSQL can use the partial index on live rows even with
+    # a cached generic plan. Built once: coercing the enum values costs ~1.5 ms a call.
+    return model.status.in_(
+        bindparam("live", list(LIVE_STATUSES), expanding=True, literal_execute=True)
+    )
+
+
 def public(model: type[Workflow], *, now: datetime | None = None) -> ColumnElement[bool]:
     """The condition that makes a row visible to the public at `now` (default: this instant)."""
     return and_(
-        # Rendered as literals, so PostgreSQL can use the partial index on live rows even
-        # with a cached generic plan.
-        model.status.in_(
-            bindparam("live", list(LIVE_STATUSES), expanding=True, literal_execute=True)
-        ),
+        _live(model),
         model.published_at.is_not(None),
         model.published_at <= (now or utcnow()),
     )
