@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     ForeignKey,
@@ -181,3 +182,18 @@ class Article(Workflow, Owned, Seo, Base):
         if self.embargoed and self.status is Status.scheduled and self.published_at:
             return self.published_at if self.published_at > utcnow() else None
         return None
+
+
+class ArticleTally(Base):
+    """Changes to how many live articles (published or scheduled, with a publish time) each
+    kind has: +1 and -1 rows appended by database triggers on `article` (migration 0009),
+    so every write counts, ORM or not, and no writer waits on another's counter row. The
+    worker folds them into one row a kind (`app.articles.tally`). A public count is their
+    sum less the few live rows whose time has not come: lists need not count 100,000 rows
+    on every request. Never written by the app otherwise."""
+
+    __tablename__ = "article_tally"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    live: Mapped[int] = mapped_column(BigInteger)

@@ -4,7 +4,7 @@ import enum
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import Select, and_, exists, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload, with_loader_criteria
 from sqlalchemy.sql.elements import ColumnElement
@@ -17,6 +17,7 @@ from app.articles.models import (
     ArticleAuthor,
     ArticleFeaturedExpert,
     ArticleKind,
+    ArticleTally,
     ArticleTopic,
     article_program,
 )
@@ -30,7 +31,7 @@ from app.search.backends import backend_for as search_backend
 from app.search.query import SearchQuery
 from app.search.sources import SOURCES, SearchType
 from app.topics.models import Topic
-from app.workflow import public, visible_to
+from app.workflow import Status, live, public, visible_to
 
 RESOURCE = "article"
 
@@ -164,12 +165,44 @@ def _public_list(
         backend, source = search_backend(session), SOURCES[SearchType.article]
         count, _ = backend.apply(count, source, q)
         stmt, rank = backend.apply(stmt, source, q)
+    if q is None and _tallied(filters):
+        count = _count_from_tally(filters, sees_embargoed=sees_embargoed, now=now)
+    else:
+        count = count.where(*where)
     stmt = stmt.where(*where)
     if sort is PublicArticleSort.relevance:
         stmt = stmt.order_by(rank.desc(), Article.published_at.desc(), Article.id.desc())
     else:
         stmt = ordered(stmt, ArticleSort(sort.value))
-    return count.where(*where), stmt.limit(page.per_page).offset(page.offset)
+    return count, stmt.limit(page.per_page).offset(page.offset)
+
+
+def _tallied(filters: ArticleFilters) -> bool:
+    """Whether the count can come from the tally: no filter but `kind`."""
+    return not (
+        filters.topic
+        or filters.exclude_topic
+        or filters.expert
+        or filters.program
+        or filters.published_after
+        or filters.published_before
+    )
+
+
+def _count_from_tally(filters: ArticleFilters, *, sees_embargoed: bool, now: datetime) -> Select:
+    """The count of `visible_to(...)` articles of these kinds, without counting them: the
+    live ones (kept by triggers), less the live ones whose time has not come (few, and
+    found through the live-rows index); an embargo reader keeps the embargoed among those."""
+    tally = select(func.coalesce(func.sum(ArticleTally.live), 0))
+    early = (
+        select(func.count()).select_from(Article).where(live(Article), Article.published_at > now)
+    )
+    if filters.kind:
+        tally = tally.where(ArticleTally.kind.in_([kind.value for kind in filters.kind]))
+        early = early.where(Article.kind.in_(filters.kind))
+    if sees_embargoed:
+        early = early.where(~and_(Article.status == Status.scheduled, Article.embargoed == true()))
+    return select(tally.scalar_subquery() - early.scalar_subquery())
 
 
 async def list_public_articles(

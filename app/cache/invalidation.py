@@ -42,6 +42,7 @@ NOT_PUBLIC = frozenset(
     {
         "alembic_version",
         "api_key",
+        "article_tally",
         "audit_entry",
         "change",
         "email_message",

@@ -17,6 +17,7 @@ Task = Callable[[async_sessionmaker[AsyncSession], Settings], Awaitable[int]]
 def tasks() -> list[tuple[str, Task]]:
     """The worker's tasks, by name. Imported here, late, so that each package stays optional
     to the others."""
+    from app.articles import tally
     from app.changes import worker as changes
     from app.newsletter import worker as newsletter_worker
     from app.webhooks import worker as webhooks
@@ -24,6 +25,7 @@ def tasks() -> list[tuple[str, Task]]:
 
     return [
         ("housekeeping", housekeeping.run_once),
+        ("article tally", tally.run_once),
         ("changes", changes.run_once),  # before webhooks: they read numbered changes
         ("webhooks", webhooks.run_once),
         ("newsletter", newsletter_worker.run_once),
