@@ -22,7 +22,7 @@ from sqlalchemy import (
     true,
 )
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import BindParameter, ColumnElement
 
 from app.db import UTCDateTime, utcnow
 
@@ -108,12 +108,15 @@ def live(model: type[Workflow]) -> ColumnElement[bool]:
     )
 
 
-def public(model: type[Workflow], *, now: datetime | None = None) -> ColumnElement[bool]:
-    """The condition that makes a row visible to the public at `now` (default: this instant)."""
+def public(
+    model: type[Workflow], *, now: datetime | BindParameter[datetime] | None = None
+) -> ColumnElement[bool]:
+    """The condition that makes a row visible to the public at `now` (default: this instant;
+    a bound parameter lets a statement built once take the instant at execution)."""
     return and_(
         live(model),
         model.published_at.is_not(None),
-        model.published_at <= (now or utcnow()),
+        model.published_at <= (utcnow() if now is None else now),
     )
 
 
