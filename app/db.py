@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Mapper
 from sqlalchemy.types import TypeDecorator
 
 from app.search.text import PLAIN_TEXT_FUNCTION, plain_text
@@ -29,6 +29,19 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def mapper_for(table: Any) -> Mapper[Any] | None:
+    """The mapped class's mapper for `table` (None for a plain association table)."""
+    for mapper in Base.registry.mappers:
+        if mapper.local_table is table:
+            return mapper
+    return None
+
+
+def lists_back(mapper: Mapper[Any], secondary: Any) -> bool:
+    """Whether `mapper` has a relationship through the association table `secondary`."""
+    return any(r.secondary is secondary for r in mapper.relationships)
 
 
 def utcnow() -> datetime:

@@ -205,24 +205,21 @@ def _count_from_tally(filters: ArticleFilters, *, sees_embargoed: bool, now: dat
     return select(tally.scalar_subquery() - early.scalar_subquery())
 
 
-async def list_public_articles(
+async def public_articles(
     session: AsyncSession,
     *,
     filters: ArticleFilters,
     q: SearchQuery | None = None,
     sort: PublicArticleSort = PublicArticleSort.newest,
     page: PageParams,
-    sees_embargoed: bool = False,
-) -> tuple[list[Article], int]:
-    """One page of public articles matching the filters (and `q`, when given), and how
-    many match in all (embargoed ones too, for a reader who `sees_embargoed`)."""
+) -> list[Article]:
+    """One page of public articles matching the filters (and `q`), as ORM rows with every
+    relation loaded, and no total: what the feeds render."""
     now = utcnow()
-    count, stmt = _public_list(
-        session, filters=filters, q=q, sort=sort, page=page, sees_embargoed=sees_embargoed, now=now
+    _, stmt = _public_list(
+        session, filters=filters, q=q, sort=sort, page=page, sees_embargoed=False, now=now
     )
-    total = await session.scalar(count)
-    rows = await session.scalars(stmt.options(*load_options(now)))
-    return list(rows.unique()), total or 0
+    return list((await session.scalars(stmt.options(*load_options(now)))).unique())
 
 
 async def list_public_summaries(
@@ -234,8 +231,9 @@ async def list_public_summaries(
     page: PageParams,
     sees_embargoed: bool = False,
 ) -> tuple[list[dict], int]:
-    """`list_public_articles` as list items (the shape of `ArticleSummary`), without ORM
-    objects: what the public list endpoint serves."""
+    """One page of public articles matching the filters (and `q`), as list items (the
+    shape of `ArticleSummary`, built without ORM objects), and how many match in all
+    (embargoed ones too, for a reader who `sees_embargoed`): what the list endpoint serves."""
     now = utcnow()
     count, stmt = _public_list(
         session,

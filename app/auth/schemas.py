@@ -1,4 +1,4 @@
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import (
     AfterValidator,
@@ -11,7 +11,7 @@ from pydantic import (
 )
 
 from app.auth.models import Role
-from app.editorial.schemas import Slug, WriteModel
+from app.editorial.schemas import Slug, WriteModel, reject_null
 from app.refs import LYLE, ExpertRef
 from app.schemas import ReadModel, Timestamp
 
@@ -154,12 +154,7 @@ class UserUpdate(WriteModel):
         default=None, description=f"At least {PASSWORD_MIN_LENGTH} characters."
     )
 
-    @field_validator("role", "is_active", "display_name", "password")
-    @classmethod
-    def _not_null(cls, value: Any) -> Any:
-        if value is None:
-            raise ValueError("cannot be null")
-        return value
+    _not_null = field_validator("role", "is_active", "display_name", "password")(reject_null)
 
     model_config = ConfigDict(
         json_schema_extra={"examples": [{"role": "editor"}, {"is_active": False}]}

@@ -33,7 +33,7 @@ from sqlalchemy.orm.interfaces import ONETOMANY
 
 from app.cache.keys import ANY_CONTENT, EVERYTHING, HIDEABLE
 from app.cache.schedule import MOMENT_COLUMNS
-from app.db import Base, utcnow
+from app.db import Base, lists_back, mapper_for, utcnow
 from app.workflow import LIVE_STATUSES
 
 PENDING = "pressroom.cache.touched"
@@ -203,7 +203,7 @@ def _touch_listing_rows(
 def _touch_linked(touched: Touched, session: Session, state: InstanceState[Any]) -> None:
     """Many-to-many links both ends list: the rows added to or removed from the collection."""
     for rel in state.mapper.relationships:
-        if rel.secondary is None or not _lists_back(rel.mapper, rel.secondary):
+        if rel.secondary is None or not lists_back(rel.mapper, rel.secondary):
             continue
         history = state.attrs[rel.key].history
         for other in chain(history.added or (), history.deleted or ()):
@@ -270,23 +270,12 @@ def _listing_targets(mapper: Mapper[Any]) -> list[tuple[Column[Any], Mapper[Any]
     one-to-many collection of this class: its answers list these rows."""
     out = []
     for fk in mapper.local_table.foreign_keys:
-        target = _mapper_for(fk.column.table)
+        target = mapper_for(fk.column.table)
         if target is None or target.local_table.name in NOT_PUBLIC:
             continue
         if any(r.direction is ONETOMANY and mapper.isa(r.mapper) for r in target.relationships):
             out.append((fk.parent, target))
     return out
-
-
-def _lists_back(mapper: Mapper[Any], secondary: Any) -> bool:
-    return any(r.secondary is secondary for r in mapper.relationships)
-
-
-def _mapper_for(table: Any) -> Mapper[Any] | None:
-    for mapper in Base.registry.mappers:
-        if mapper.local_table is table:
-            return mapper
-    return None
 
 
 def touched_by_statement(table: Table | None) -> Touched:

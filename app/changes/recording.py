@@ -19,7 +19,7 @@ from sqlalchemy.orm import InstanceState, Mapper, Session, UOWTransaction
 from sqlalchemy.orm.interfaces import MANYTOONE, ONETOMANY
 
 from app.changes.models import Audience, Change
-from app.db import Base, utcnow
+from app.db import Base, lists_back, mapper_for, utcnow
 from app.workflow import LIVE_STATUSES
 
 PENDING = "pressroom.changes.pending"
@@ -148,7 +148,7 @@ def _linked_rows(state: InstanceState[Any], now: datetime) -> set[Row]:
         if rel.secondary is None:
             continue
         other_table = rel.mapper.local_table.name
-        if other_table not in RESOURCE_OF_TABLE or not _lists_back(rel.mapper, rel.secondary):
+        if other_table not in RESOURCE_OF_TABLE or not lists_back(rel.mapper, rel.secondary):
             continue
         history = state.attrs[rel.key].history
         for other in chain(history.added or (), history.deleted or ()):
@@ -221,7 +221,7 @@ def _listing_targets(mapper: Mapper[Any]) -> list[tuple[Column[Any], str]]:
         target = fk.column.table.name
         if target not in RESOURCE_OF_TABLE:
             continue
-        target_mapper = _mapper_for(fk.column.table)
+        target_mapper = mapper_for(fk.column.table)
         if target_mapper is None:
             continue
         if any(
@@ -229,14 +229,3 @@ def _listing_targets(mapper: Mapper[Any]) -> list[tuple[Column[Any], str]]:
         ):
             out.append((fk.parent, target))
     return out
-
-
-def _lists_back(mapper: Mapper[Any], secondary: Any) -> bool:
-    return any(r.secondary is secondary for r in mapper.relationships)
-
-
-def _mapper_for(table: Any) -> Mapper[Any] | None:
-    for mapper in Base.registry.mappers:
-        if mapper.local_table is table:
-            return mapper
-    return None

@@ -28,6 +28,14 @@ ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5
 _http_url = TypeAdapter(AnyHttpUrl)
 
 
+def reject_null(value: Any) -> Any:
+    """For PATCH fields that may be left out but not set to null:
+    `field_validator("name", ...)(reject_null)`."""
+    if value is None:
+        raise ValueError("cannot be null")
+    return value
+
+
 def _check_url(value: str) -> str:
     parsed = _http_url.validate_python(value)
     if parsed.scheme not in ("http", "https"):

@@ -33,10 +33,9 @@ async def feed_articles(
     session: AsyncSession, *, filters: ArticleFilters, q: SearchQuery | None, limit: int
 ) -> list[Article]:
     """The newest public articles matching the filters, as the public list finds them."""
-    rows, _ = await articles.list_public_articles(
+    return await articles.public_articles(
         session, filters=filters, q=q, page=PageParams(page=1, per_page=limit)
     )
-    return rows
 
 
 async def _all_pages(fetch: Callable[[PageParams], Awaitable[tuple[list[T], int]]]) -> list[T]:

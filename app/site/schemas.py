@@ -3,7 +3,7 @@ from typing import Annotated
 from pydantic import AfterValidator, ConfigDict, Field, StringConstraints, field_validator
 
 from app.articles.models import KIND_LABELS
-from app.editorial.schemas import HttpUrlText, ShortText, WriteModel
+from app.editorial.schemas import HttpUrlText, ShortText, WriteModel, reject_null
 from app.events.models import FORMAT_LABELS
 from app.schemas import ReadModel, Timestamp
 
@@ -159,12 +159,7 @@ class SiteUpdate(WriteModel):
     copyright: ShortText | None = None
     newsletter: NewsletterCtaWrite | None = None
 
-    @field_validator("name")
-    @classmethod
-    def _name_not_null(cls, value: str | None) -> str:
-        if value is None:
-            raise ValueError("cannot be null")
-        return value
+    _name_not_null = field_validator("name")(reject_null)
 
     model_config = ConfigDict(
         json_schema_extra={"examples": [{"tagline": "Realism and restraint"}]}

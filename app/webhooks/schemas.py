@@ -2,7 +2,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, ConfigDict, Field, StringConstraints, field_validator
 
-from app.editorial.schemas import HttpUrlText, ShortText, WriteModel
+from app.editorial.schemas import HttpUrlText, ShortText, WriteModel, reject_null
 from app.schemas import ReadModel, Timestamp
 from app.webhooks.models import WebhookEvent
 from app.worker.queue import QueueState
@@ -63,12 +63,7 @@ class WebhookUpdate(WriteModel):
     description: ShortText | None = None
     is_active: bool | None = None
 
-    @field_validator("url", "events", "is_active")
-    @classmethod
-    def _not_null(cls, value: Any) -> Any:
-        if value is None:
-            raise ValueError("cannot be null")
-        return value
+    _not_null = field_validator("url", "events", "is_active")(reject_null)
 
     model_config = ConfigDict(
         json_schema_extra={"examples": [{"is_active": True}, {"events": ["event.published"]}]}
