@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 import app.models  # noqa: F401  (every mapper, so foreign keys resolve)
 from app import health
 from app.api import admin_router, public_router
+from app.articles.fastlane import FastArticleList
 from app.auth.dependencies import current_reader
 from app.cache import install_cache
 from app.config import Settings, get_settings
@@ -82,7 +83,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             return
         settings: Settings = app.state.settings
         ensure_sqlite_dir(settings.database_url)
-        engine = make_engine(settings.database_url)
+        engine = make_engine(settings.database_url, pool_pre_ping=settings.database_pre_ping)
         app.state.sessionmaker = make_sessionmaker(engine)
         try:
             yield
@@ -110,7 +111,10 @@ def create_app(
     )
     app.state.settings = settings
     app.state.sessionmaker = sessionmaker
-    # First, so that it is the innermost middleware: whatever is added later wraps it.
+    # Innermost: the hot list, answered before routing, and cached, limited, conditional
+    # like every other answer because the middleware below is added after it.
+    app.add_middleware(FastArticleList)
+    # Then the cache, so that whatever is added later wraps it.
     install_cache(app, settings)
     install_rate_limit(app, settings)  # outside the cache: a cache hit is limited too
     if settings.cors_origins:

@@ -9,7 +9,7 @@ topic, expert and program nested under the field names in `NESTED`. The invalida
 """
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from typing import Any
@@ -46,6 +46,7 @@ NESTED: dict[str, str] = {
 
 # Types whose rows can be hidden (a draft expert is left out of an article's authors), so
 # a response embedding them changes when one turns public: it carries `refs-{type}`.
+_NESTED_FIELDS = frozenset(NESTED)
 HIDEABLE = frozenset({"article", "event", "page", "expert"})
 
 # Query parameters that name a resource by slug (`?topic=china`): an empty answer today
@@ -194,14 +195,16 @@ def _walk(keys: dict[str, None], node: dict[str, Any]) -> None:
             slug = child.get("slug")
             if isinstance(slug, str):
                 keys[f"{kind}-{slug}"] = None
-            _walk(keys, child)
+            if not _NESTED_FIELDS.isdisjoint(child):  # most refs are leaves: skip the walk
+                _walk(keys, child)
 
 
-def _children(value: Any) -> Iterator[dict[str, Any]]:
+def _children(value: Any) -> Iterable[dict[str, Any]]:
     if isinstance(value, dict):
-        yield value
-    elif isinstance(value, list):
-        yield from (v for v in value if isinstance(v, dict))
+        return (value,)
+    if isinstance(value, list):
+        return [v for v in value if isinstance(v, dict)]
+    return ()
 
 
 def _facets(keys: dict[str, None], meta: Any) -> None:

@@ -25,6 +25,9 @@ NO_STORE = b"no-store"
 VARY = (b"vary", b"Authorization, X-API-Key")
 OURS = frozenset({b"etag", b"cache-control", b"last-modified", b"surrogate-key"})
 MISS = (b"x-cache", b"MISS")
+# An app that built its JSON answer itself may hand the document over in the start
+# message under this key, so that the keys and Last-Modified need not parse the body.
+DOCUMENT = "pressroom.document"
 
 
 class CacheMiddleware:
@@ -91,12 +94,16 @@ class _Miss:
         self.start: Message | None = None
         self.chunks: list[bytes] = []
         self.passthrough = False
+        self.document: Any = _UNREAD
 
     async def run(self, receive: Receive, send: Send) -> None:
         async def capture(message: Message) -> None:
             if self.passthrough:
                 return await send(message)
             if message["type"] == "http.response.start":
+                if DOCUMENT in message:
+                    message = dict(message)
+                    self.document = message.pop(DOCUMENT)
                 self.start = message
                 if message["status"] != 200:
                     self.passthrough = True
@@ -123,7 +130,7 @@ class _Miss:
         raw: Headers = list(self.start["headers"])
         own_policy = _header(raw, b"cache-control")
         shareable = not self.private and own_policy is None and not _header(raw, b"set-cookie")
-        document = _json(raw, body)
+        document = _json(raw, body) if self.document is _UNREAD else self.document
         now = datetime.now(UTC)
         modified = k.last_modified(document, default=now) if document is not None else now
         headers = [h for h in raw if h[0] not in OURS]
@@ -157,6 +164,7 @@ class _Miss:
         return k.surrogate_keys(self.scope["path"], self.scope["query_string"], document)
 
 
+_UNREAD = object()
 _last_warning = 0.0
 
 

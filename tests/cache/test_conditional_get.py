@@ -6,6 +6,7 @@ from fastapi import FastAPI
 from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.articles.fastlane import FastArticleList
 from app.auth import api_keys
 from app.auth.models import ApiKey
 from app.cache import CacheMiddleware
@@ -231,7 +232,8 @@ async def test_a_hit_passes_through_middleware_added_later(
         seen.append(response.headers.get("x-cache", "-"))
         return response
 
-    assert [m.cls for m in cached_app.user_middleware][-1] is CacheMiddleware
+    # Innermost but for the fast lane, which it wraps (its answers are cached too).
+    assert [m.cls for m in cached_app.user_middleware][-2:] == [CacheMiddleware, FastArticleList]
     async with client_for(cached_app) as client:
         await client.get("/api/v1/topics")
         await client.get("/api/v1/topics")
