@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 import app.models  # noqa: F401  (every mapper, so foreign keys resolve)
 from app import health
 from app.api import admin_router, public_router
-from app.articles.fastlane import FastArticleList
+from app.articles.fastlane import FastArticleList, close_pool
 from app.auth.dependencies import current_reader
 from app.cache import install_cache
 from app.config import Settings, get_settings
@@ -89,6 +89,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             yield
         finally:
             await app.state.rate_limits.close()
+            await close_pool(app.state)
             await engine.dispose()
     finally:
         await app.state.cache.close()

@@ -17,7 +17,9 @@ It sits inside the response cache and rate limiting, so its answers are cached,
 conditional and limited like any other.
 """
 
+import asyncio
 import functools
+import inspect
 import math
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -25,8 +27,9 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+import asyncpg
 import orjson
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.datastructures import URL
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -45,7 +48,6 @@ SORTS = frozenset(
 MATCHES = frozenset(match.value for match in TopicMatch)
 SCALARS = frozenset({"page", "per_page", "topic_match", "sort"})
 LISTS = frozenset({"kind", "topic", "exclude_topic"})
-GENERIC_PLAN = "SET LOCAL plan_cache_mode = force_generic_plan; SET LOCAL jit = off"
 LIVE = ", ".join(f"'{status.value}'" for status in LIVE_STATUSES)
 
 
@@ -201,9 +203,23 @@ def statement(dialect: str, shape: Shape) -> tuple[str, tuple[str, ...]]:
     if excluded:
         where.append(f"NOT {_tagged(d, 'excluded', excluded)}")
     conditions = " AND ".join(where)
-    if topics or excluded:
+    offset = d.param("offset")
+    if topics:  # the articles of a topic are few: find them once, count and page them
+        head = f"""m AS (SELECT a.id, a.published_at, a.title FROM article a WHERE {conditions}),
+ids AS (
+  SELECT m.id FROM m ORDER BY {ORDER[sort].format(p="m.")} LIMIT {per_page} OFFSET {offset}
+)"""
+        total = "(SELECT count(*) FROM m)"
+    else:  # the newest of most articles: walk the index, stop at the page
+        head = f"""ids AS (
+  SELECT a.id FROM article a
+  WHERE {conditions}
+  ORDER BY {ORDER[sort].format(p="a.")}
+  LIMIT {per_page} OFFSET {offset}
+)"""
+    if excluded and not topics:
         total = f"(SELECT count(*) FROM article a WHERE {conditions})"
-    else:  # as app.articles.service._count_from_tally
+    elif not topics:  # as app.articles.service._count_from_tally
         tally = "SELECT coalesce(sum(t.live), 0) FROM article_tally t"
         early = (
             f"SELECT count(*) FROM article e WHERE e.status IN ({LIVE}) AND e.published_at > {now}"
@@ -214,12 +230,7 @@ def statement(dialect: str, shape: Shape) -> tuple[str, tuple[str, ...]]:
         total = f"(({tally}) - ({early}))"
     live_expert = _live("x", now)
     sql = f"""
-WITH ids AS (
-  SELECT a.id FROM article a
-  WHERE {conditions}
-  ORDER BY {ORDER[sort].format(p="a.")}
-  LIMIT {per_page} OFFSET {d.param("offset")}
-),
+WITH {head},
 p AS (
   SELECT a.id, a.slug, a.kind, a.title, a.summary, a.published_at, a.updated_at,
          a.external_url, a.outlet, a.press_contact, a.image_url, a.image_alt,
@@ -275,36 +286,70 @@ def arguments(names: tuple[str, ...], params: dict[str, Any], now: Any) -> list[
     return [values[name] for name in names]
 
 
+# PostgreSQL connections of the fast lane's own: planned generically (the plan of this
+# statement does not depend on its values, and planning it afresh costs more than running
+# it) and without JIT (compiling costs far more than the statement takes). Set once per
+# connection, they cost no round trip per request.
+POOL_SIZE = 10
+GENERIC_PLANS = {"plan_cache_mode": "force_generic_plan", "jit": "off"}
+GENERIC_PLAN = "; ".join(f"SET LOCAL {name} = {value}" for name, value in GENERIC_PLANS.items())
+
+
+async def _create_pool(engine: AsyncEngine) -> asyncpg.Pool:
+    _, params = engine.dialect.create_connect_args(engine.url)
+    accepted = inspect.signature(asyncpg.connect).parameters
+    params = {name: value for name, value in params.items() if name in accepted}
+    params["server_settings"] = {**params.get("server_settings", {}), **GENERIC_PLANS}
+    return await asyncpg.create_pool(min_size=0, max_size=POOL_SIZE, **params)
+
+
+async def _pool(state: Any, engine: AsyncEngine) -> asyncpg.Pool:
+    """The pool, made on first use (once, however many requests ask at the same time)."""
+    task: asyncio.Task[asyncpg.Pool] | None = getattr(state, "fast_lane_pool", None)
+    if task is None or (task.done() and task.exception() is not None):
+        task = state.fast_lane_pool = asyncio.ensure_future(_create_pool(engine))
+    return await task
+
+
+async def close_pool(state: Any) -> None:
+    """Close the pool, if one was made (the app's lifespan calls this at shutdown)."""
+    task: asyncio.Task[asyncpg.Pool] | None = getattr(state, "fast_lane_pool", None)
+    state.fast_lane_pool = None
+    if task is not None and task.done() and task.exception() is None:
+        await task.result().close()
+
+
 @asynccontextmanager
-async def _connection(sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncIterator[Any]:
-    """A pooled connection, without a session: nothing here is written or tracked."""
-    bind = sessionmaker.kw["bind"]
-    if isinstance(bind, AsyncEngine):
+async def _driver(scope: Scope) -> AsyncIterator[tuple[str, Any, bool]]:
+    """The database's name, a driver connection, and whether it plans generically."""
+    state = scope["app"].state
+    bind = state.sessionmaker.kw["bind"]
+    if isinstance(bind, AsyncEngine) and bind.dialect.name == "postgresql":
+        async with (await _pool(state, bind)).acquire() as raw:
+            yield "postgresql", raw, True
+    elif isinstance(bind, AsyncEngine):
         async with bind.connect() as connection:
-            yield connection
+            yield (
+                bind.dialect.name,
+                (await connection.get_raw_connection()).driver_connection,
+                False,
+            )
     else:  # already a connection: the tests' own, inside their transaction
-        yield bind
+        yield bind.dialect.name, (await bind.get_raw_connection()).driver_connection, False
 
 
 async def _fetch(
-    connection: AsyncConnection, sql: str, names: tuple[str, ...], args: list[Any]
+    dialect: str, raw: Any, generic: bool, sql: str, names: tuple[str, ...], args: list[Any]
 ) -> list[Any]:
     """Run `sql` on the driver's own connection: no statement compilation, no result
     processing on the way."""
-    raw = (await connection.get_raw_connection()).driver_connection
-    if connection.dialect.name == "postgresql":
-        # A generic plan, made once per connection: planning this statement afresh costs
-        # more than running it, and its plan does not depend on the values. No JIT either.
-        if raw.is_in_transaction():  # type: ignore[union-attr]
-            async with raw.transaction():  # type: ignore[union-attr]  (a savepoint)
-                await raw.execute(GENERIC_PLAN)  # type: ignore[union-attr]
-                return await raw.fetch(sql, *args)  # type: ignore[union-attr]
-        await raw.execute(f"BEGIN READ ONLY; {GENERIC_PLAN}")  # type: ignore[union-attr]
-        try:
-            return await raw.fetch(sql, *args)  # type: ignore[union-attr]
-        finally:
-            await raw.execute("ROLLBACK")  # type: ignore[union-attr]
-    cursor = await raw.execute(sql, dict(zip(names, args, strict=True)))  # type: ignore[union-attr]
+    if dialect == "postgresql" and generic:
+        return await raw.fetch(sql, *args)
+    if dialect == "postgresql":  # a shared connection: the same settings, for this statement
+        async with raw.transaction():  # a savepoint inside the tests' transaction
+            await raw.execute(GENERIC_PLAN)
+            return await raw.fetch(sql, *args)
+    cursor = await raw.execute(sql, dict(zip(names, args, strict=True)))
     try:
         return list(await cursor.fetchall())
     finally:
@@ -442,7 +487,6 @@ class FastArticleList:
             params = parse(scope["query_string"])
         except _Decline:
             return await self.app(scope, receive, send)
-        sessionmaker: async_sessionmaker[AsyncSession] = scope["app"].state.sessionmaker
         shape = Shape(
             (
                 len(params["kinds"]),
@@ -453,12 +497,11 @@ class FastArticleList:
                 params["per_page"],
             )
         )
-        async with _connection(sessionmaker) as connection:
-            dialect = connection.dialect.name
+        async with _driver(scope) as (dialect, raw, generic):
             sql, names = statement(dialect, shape)
             now = datetime.now(UTC)
             bound = now if dialect == "postgresql" else now.strftime("%Y-%m-%d %H:%M:%S.%f")
-            rows = await _fetch(connection, sql, names, arguments(names, params, bound))
+            rows = await _fetch(dialect, raw, generic, sql, names, arguments(names, params, bound))
         total = int(rows[0][0]) if rows else 0
         data = [item(row) for row in rows if row[1] is not None]
         per_page, page = params["per_page"], params["page"]

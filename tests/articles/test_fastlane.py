@@ -15,7 +15,7 @@ from app.config import Settings
 from app.db import utcnow
 from app.main import create_app
 from tests.articles.test_listing import _world
-from tests.conftest import _savepoint_sessions
+from tests.conftest import BACKEND, _savepoint_sessions
 from tests.factories import make_article, make_topic
 
 SERVED = [
@@ -181,3 +181,25 @@ async def test_fast_answers_are_cached_and_conditional(client: AsyncClient, sess
         "/api/v1/articles?kind=op-ed", headers={"If-None-Match": first.headers["etag"]}
     )
     assert revalidated.status_code == 304
+
+
+@pytest.mark.skipif(BACKEND != "postgresql", reason="the fast lane's own pool is PostgreSQL's")
+async def test_served_as_in_production_from_a_pool_of_generic_plans(settings: Settings):
+    """`pressroom serve` makes its own engine: the fast lane then reads from connections
+    of its own, planned generically and without JIT, closed with the app."""
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = ASGITransport(app=app)
+        async with AsyncClient(transport=transport, base_url="http://testserver") as client:
+            before = fastlane.statement.cache_info()
+            fast = await client.get("/api/v1/articles?per_page=2")
+            assert fastlane.statement.cache_info() != before
+            routed = await client.get("/api/v1/articles?per_page=2&routed=1")
+            assert fast.status_code == routed.status_code == 200
+            assert fast.json() == routed.json()
+        pool = await app.state.fast_lane_pool
+        async with pool.acquire() as connection:
+            assert await connection.fetchval("SHOW plan_cache_mode") == "force_generic_plan"
+            assert await connection.fetchval("SHOW jit") == "off"
+    assert app.state.fast_lane_pool is None
+    assert pool.is_closing()
