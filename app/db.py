@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy import DateTime, MetaData, event, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -128,3 +128,14 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+
+
+async def plan_for_values(session: AsyncSession) -> None:
+    """PostgreSQL: plan the rest of this transaction's statements for their values.
+
+    asyncpg prepares every statement, and after five runs PostgreSQL may keep one generic
+    plan that guesses at the values: for a search it guessed a third of the rows were
+    public and ranked five times as many as it needed (12 ms became 57). Planning each
+    time costs well under a millisecond; searches and facet counts are worth it."""
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))

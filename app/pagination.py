@@ -62,6 +62,12 @@ class PageMeta(BaseModel):
     page: int = Field(description="This page, 1-based.", examples=[1])
     per_page: int = Field(description="Items per page.", examples=[20])
     pages: int = Field(description="Number of pages (0 when nothing matches).", examples=[3])
+    total_exact: bool | None = Field(
+        default=None,
+        exclude_if=lambda value: value is None,
+        description="Only on searches that matched more than they rank: `false`, and "
+        "`total` counts what can be paged through (the newest 1,000 matches of each type).",
+    )
     facets: dict[str, list["FacetValue"]] | None = Field(
         default=None,
         exclude_if=lambda value: value is None,
@@ -76,10 +82,16 @@ class Page(BaseModel, Generic[T]):
     meta: PageMeta
 
 
-def make_page(items: list[T], *, total: int, params: PageParams) -> Page[T]:
+def make_page(items: list[T], *, total: int, params: PageParams, exact: bool = True) -> Page[T]:
     """Wrap a page of items in the envelope."""
     pages = math.ceil(total / params.per_page) if total else 0
-    meta = PageMeta(total=total, page=params.page, per_page=params.per_page, pages=pages)
+    meta = PageMeta(
+        total=total,
+        page=params.page,
+        per_page=params.per_page,
+        pages=pages,
+        total_exact=None if exact else False,
+    )
     return Page[T](data=items, meta=meta)
 
 
@@ -113,11 +125,13 @@ class Pager:
         schema: type[BaseModel],
         fields: "FieldSet | None" = None,
         facets: dict[str, list[Any]] | None = None,
+        exact: bool = True,
     ) -> Any:
         """The envelope for these rows, with the Link header set on the response; trimmed
-        to `fields` when the client asked for only some."""
+        to `fields` when the client asked for only some. `exact=False`: `total` is what
+        a search ranked, not all it matched."""
         result = make_page(
-            [schema.model_validate(r) for r in rows], total=total, params=self.params
+            [schema.model_validate(r) for r in rows], total=total, params=self.params, exact=exact
         )
         if facets is not None:
             result.meta.facets = {

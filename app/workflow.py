@@ -13,12 +13,14 @@ from sqlalchemy import (
     Boolean,
     Enum,
     ForeignKey,
+    Index,
     Integer,
     String,
     and_,
     bindparam,
     false,
     or_,
+    text,
     true,
 )
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
@@ -96,6 +98,19 @@ class Seo:
     canonical_url: Mapped[str | None] = mapped_column(String(2000))
     og_image_url: Mapped[str | None] = mapped_column(String(2000))
     noindex: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+def live_index(table: str) -> Index:
+    """The live rows by publish time: public lists page through it, searches walk the
+    newest matches first, counts of what is due read it alone."""
+    where = text("status IN ('published', 'scheduled')")
+    return Index(
+        f"ix_{table}_live_published_at",
+        "published_at",
+        "id",
+        postgresql_where=where,
+        sqlite_where=where,
+    )
 
 
 @functools.cache

@@ -14,14 +14,13 @@ from sqlalchemy import (
     Table,
     Text,
     false,
-    text,
 )
 from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
 from sqlalchemy.ext.orderinglist import ordering_list
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, utcnow
-from app.workflow import Owned, Seo, Status, Workflow, str_enum
+from app.workflow import Owned, Seo, Status, Workflow, live_index, str_enum
 
 if TYPE_CHECKING:
     from app.experts.models import Expert
@@ -114,14 +113,7 @@ class Article(Workflow, Owned, Seo, Base):
     __tablename__ = "article"
     __table_args__ = (
         Index("ix_article_status_published_at", "status", "published_at"),
-        # Public lists count and page through live rows only: an index-only scan.
-        Index(
-            "ix_article_live_published_at",
-            "published_at",
-            "id",
-            postgresql_where=text("status IN ('published', 'scheduled')"),
-            sqlite_where=text("status IN ('published', 'scheduled')"),
-        ),
+        live_index("article"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -43,9 +43,10 @@ async def list_articles(
     """Public articles, newest first (best match first with `q`). Repeat a filter for OR
     (`topic=china&topic=taiwan`); different filters, and `q`, combine with AND
     (`topic=china&kind=op-ed&q=submarines`). A key with `embargo:read` also gets embargoed
-    articles before their time, with `embargoed_until`."""
+    articles before their time, with `embargoed_until`. A search ranks the newest 1,000
+    matches; when more matched, `meta.total_exact` is `false`."""
     embargo = reader.sees_embargoed
-    rows, total = await service.list_public_summaries(
+    rows, total, exact = await service.list_public_summaries(
         session, filters=filters, q=q, sort=sort, page=pager.params, sees_embargoed=embargo
     )
     counts = None
@@ -54,7 +55,9 @@ async def list_articles(
         counts = await service.count_facets(
             session, filters=filters, q=q, facets=wanted, sees_embargoed=embargo
         )
-    return pager.page(rows, total=total, schema=ArticleSummary, fields=fields, facets=counts)
+    return pager.page(
+        rows, total=total, schema=ArticleSummary, fields=fields, facets=counts, exact=exact
+    )
 
 
 @router.get(

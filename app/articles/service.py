@@ -3,8 +3,22 @@
 import enum
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, or_, select, true
+from sqlalchemy import (
+    Integer,
+    Select,
+    String,
+    and_,
+    cast,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload, with_loader_criteria
 from sqlalchemy.sql.elements import ColumnElement
@@ -21,13 +35,14 @@ from app.articles.models import (
     ArticleTopic,
     article_program,
 )
-from app.db import utcnow
+from app.db import plan_for_values, utcnow
 from app.editorial import redirects
 from app.errors import InvalidParameter, Moved
 from app.experts.models import Expert
 from app.pagination import PageParams
 from app.programs.models import Program
 from app.search.backends import backend_for as search_backend
+from app.search.backends import capped, window
 from app.search.query import SearchQuery
 from app.search.sources import SOURCES, SearchType
 from app.topics.models import Topic
@@ -159,17 +174,18 @@ def _public_list(
         raise InvalidParameter("sort", "`relevance` needs a search query in `q`")
     visible = visible_to(Article, sees_embargoed=sees_embargoed, now=now)
     where = [visible, *filter_conditions(filters, now)]
-    count, stmt = select(func.count()).select_from(Article), select(*columns)
     rank = None
-    if q is not None:
+    if q is not None:  # ranked and counted among the newest matches (see search.window)
         backend, source = search_backend(session), SOURCES[SearchType.article]
-        count, _ = backend.apply(count, source, q)
-        stmt, rank = backend.apply(stmt, source, q)
-    if q is None and _tallied(filters):
-        count = _count_from_tally(filters, sees_embargoed=sees_embargoed, now=now)
+        count = select(func.count()).select_from(window(backend, source, q, where, counting=True))
+        top = window(backend, source, q, where)
+        stmt, rank = backend.rank(select(*columns).join(top, top.c.id == Article.id), source, q)
     else:
-        count = count.where(*where)
-    stmt = stmt.where(*where)
+        stmt = select(*columns).where(*where)
+        if _tallied(filters):
+            count = _count_from_tally(filters, sees_embargoed=sees_embargoed, now=now)
+        else:
+            count = select(func.count()).select_from(Article).where(*where)
     if sort is PublicArticleSort.relevance:
         stmt = stmt.order_by(rank.desc(), Article.published_at.desc(), Article.id.desc())
     else:
@@ -230,11 +246,14 @@ async def list_public_summaries(
     sort: PublicArticleSort = PublicArticleSort.newest,
     page: PageParams,
     sees_embargoed: bool = False,
-) -> tuple[list[dict], int]:
+) -> tuple[list[dict], int, bool]:
     """One page of public articles matching the filters (and `q`), as list items (the
-    shape of `ArticleSummary`, built without ORM objects), and how many match in all
-    (embargoed ones too, for a reader who `sees_embargoed`): what the list endpoint serves."""
+    shape of `ArticleSummary`, built without ORM objects), how many match in all
+    (embargoed ones too, for a reader who `sees_embargoed`), and whether that is all of
+    them (a search counts at most `search.backends.WINDOW`): what the list endpoint serves."""
     now = utcnow()
+    if q is not None:
+        await plan_for_values(session)
     count, stmt = _public_list(
         session,
         filters=filters,
@@ -245,9 +264,12 @@ async def list_public_summaries(
         now=now,
         columns=listing.COLUMNS,
     )
-    total = await session.scalar(count)
+    total = await session.scalar(count) or 0
     rows = (await session.execute(stmt)).all()
-    return await listing.summaries(session, rows, now=now), total or 0
+    items = await listing.summaries(session, rows, now=now)
+    if q is not None:
+        return items, *capped(total)
+    return items, total, True
 
 
 async def get_public_article(
@@ -330,23 +352,21 @@ def _matching_ids(
     *,
     sees_embargoed: bool,
 ) -> Select:
-    stmt = select(Article.id)
-    if q is not None:
-        stmt, _ = search_backend(session).apply(stmt, SOURCES[SearchType.article], q)
     visible = visible_to(Article, sees_embargoed=sees_embargoed, now=now)
-    return stmt.where(visible, *filter_conditions(filters, now))
+    conditions = [visible, *filter_conditions(filters, now)]
+    if q is not None:  # what the list shows: the newest matches
+        top = window(search_backend(session), SOURCES[SearchType.article], q, conditions)
+        return select(top.c.id)
+    return select(Article.id).where(*conditions)
 
 
 def _facet_query(facet: Facet, ids: Select, now: datetime) -> Select:
     article = func.count(func.distinct(Article.id))
     if facet is Facet.kind:
-        return (
-            select(Article.kind, Article.kind, article)
-            .where(Article.id.in_(ids))
-            .group_by(Article.kind)
-        )
+        kind = cast(Article.kind, String)
+        return select(kind, kind, article).where(Article.id.in_(ids)).group_by(Article.kind)
     if facet is Facet.year:
-        year = func.extract("year", Article.published_at)
+        year = cast(cast(func.extract("year", Article.published_at), Integer), String)
         return select(year, year, article).where(Article.id.in_(ids)).group_by(year)
     if facet is Facet.topic:
         return (
@@ -396,12 +416,22 @@ async def count_facets(
     sees_embargoed: bool = False,
 ) -> dict[str, list[FacetCount]]:
     """How many public articles matching the filters fall under each value of each facet,
-    most first: one statement a facet."""
+    most first, all in one statement."""
     now = utcnow()
-    ids = _matching_ids(session, filters, q, now, sees_embargoed=sees_embargoed)
+    # One statement: the matching articles found once, every facet counted over them.
+    matching = _matching_ids(session, filters, q, now, sees_embargoed=sees_embargoed).cte()
+    ids = select(matching.c.id)
+    counted = union_all(
+        *(
+            _facet_query(facet, ids, now).add_columns(literal(facet.value, String))
+            for facet in facets
+        )
+    )
+    found: dict[Facet, list[tuple[Any, Any, int]]] = {facet: [] for facet in facets}
+    for value, label, count, name in await session.execute(counted):
+        found[Facet(name)].append((value, label, count))
     out: dict[str, list[FacetCount]] = {}
-    for facet in facets:
-        rows = (await session.execute(_facet_query(facet, ids, now))).all()
+    for facet, rows in found.items():
         counts = [FacetCount(*_label(facet, value, label), count) for value, label, count in rows]
         if facet is Facet.year:
             counts.sort(key=lambda c: c.value, reverse=True)

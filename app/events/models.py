@@ -8,7 +8,7 @@ from sqlalchemy.ext.orderinglist import ordering_list
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, UTCDateTime
-from app.workflow import Owned, Seo, Workflow, str_enum
+from app.workflow import Owned, Seo, Workflow, live_index, str_enum
 
 if TYPE_CHECKING:
     from app.experts.models import Expert
@@ -78,7 +78,10 @@ class Event(Workflow, Owned, Seo, Base):
     """A talk, panel or briefing, online or in a room."""
 
     __tablename__ = "event"
-    __table_args__ = (Index("ix_event_status_starts_at", "status", "starts_at"),)
+    __table_args__ = (
+        Index("ix_event_status_starts_at", "status", "starts_at"),
+        live_index("event"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(300), unique=True)

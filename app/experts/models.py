@@ -4,7 +4,7 @@ from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base
-from app.workflow import Workflow
+from app.workflow import Workflow, live_index
 
 if TYPE_CHECKING:
     from app.programs.models import Program
@@ -29,6 +29,7 @@ class Expert(Workflow, Base):
     """A person who writes or speaks for the institution."""
 
     __tablename__ = "expert"
+    __table_args__ = (live_index("expert"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(200), unique=True)

@@ -33,8 +33,9 @@ async def search(
     ] = None,
 ) -> Page[SearchResult]:
     """Public articles, experts, events and pages matching `q`, best match first, each
-    with its URL and a highlighted snippet."""
-    hits, total = await service.search(
+    with its URL and a highlighted snippet. The newest 1,000 matches of each type are
+    ranked; when more matched, `meta.total_exact` is `false`."""
+    hits, total, exact = await service.search(
         session, query=query, types=list(dict.fromkeys(types or [])), page=pager.params
     )
     results = [
@@ -48,4 +49,4 @@ async def search(
         )
         for hit in hits
     ]
-    return pager.page(results, total=total, schema=SearchResult)
+    return pager.page(results, total=total, schema=SearchResult, exact=exact)

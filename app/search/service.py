@@ -9,9 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import Subquery
 
-from app.db import utcnow
+from app.db import plan_for_values, utcnow
 from app.pagination import PageParams
-from app.search.backends import SearchBackend, backend_for
+from app.search.backends import SearchBackend, backend_for, capped, window
 from app.search.query import SearchQuery
 from app.search.sources import SOURCES, SearchType, Source
 from app.search.text import safe_snippet
@@ -27,14 +27,17 @@ class SearchHit:
     published_at: datetime | None
 
 
-def _matches(
-    backend: SearchBackend, source: Source, query: SearchQuery, now: datetime, *, ranked: bool
-) -> Select:
+def _conditions(source: Source, now: datetime) -> list[ColumnElement[bool]]:
+    return [public(source.model, now=now)]  # type: ignore[arg-type]
+
+
+def _matches(backend: SearchBackend, source: Source, query: SearchQuery, now: datetime) -> Select:
+    """The ranked rows of `source` among its newest matches (see `window`)."""
     model: Any = source.model
-    stmt, rank = backend.apply(select(model.id.label("id")), source, query)
-    stmt = stmt.where(public(model, now=now))
-    if not ranked:
-        return stmt
+    top = window(backend, source, query, _conditions(source, now))
+    stmt, rank = backend.rank(
+        select(model.id.label("id")).join(top, top.c.id == model.id), source, query
+    )
     return stmt.add_columns(
         literal(source.type.value).label("type"),
         model.slug.label("slug"),
@@ -55,7 +58,7 @@ def _page_statement(
     now: datetime,
     page: PageParams,
 ) -> Select:
-    ranked = union_all(*(_matches(backend, s, query, now, ranked=True) for s in sources)).subquery()
+    ranked = union_all(*(_matches(backend, s, query, now) for s in sources)).subquery()
     hits = select(ranked).order_by(*_best_first(ranked)).limit(page.per_page).offset(page.offset)
     hits = hits.subquery()
     # Snippets are cut for this page's rows only, each from its own type's index.
@@ -69,13 +72,27 @@ def _page_statement(
 
 async def search(
     session: AsyncSession, *, query: SearchQuery, types: list[SearchType], page: PageParams
-) -> tuple[list[SearchHit], int]:
+) -> tuple[list[SearchHit], int, bool]:
     """One page of public articles, experts, events and pages matching `query`, best
-    first, and how many match in all."""
+    first; how many there are; and whether that is all of them (at most `WINDOW` of each
+    type, the newest, are ranked and counted)."""
     backend, now = backend_for(session), utcnow()
     sources = [SOURCES[t] for t in types or SearchType]
-    every = union_all(*(_matches(backend, s, query, now, ranked=False) for s in sources))
-    total = await session.scalar(select(func.count()).select_from(every.subquery()))
+    await plan_for_values(session)
+    found = (
+        await session.execute(
+            select(
+                *(
+                    select(func.count())
+                    .select_from(window(backend, s, query, _conditions(s, now), counting=True))
+                    .scalar_subquery()
+                    for s in sources
+                )
+            )
+        )
+    ).one()
+    per_type = [capped(n) for n in found]
+    total, exact = sum(n for n, _ in per_type), all(exact for _, exact in per_type)
     rows = await session.execute(_page_statement(backend, sources, query, now, page))
     hits = [
         SearchHit(
@@ -87,4 +104,4 @@ async def search(
         )
         for row in rows
     ]
-    return hits, total or 0
+    return hits, total, exact
