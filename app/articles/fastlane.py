@@ -4,11 +4,13 @@
 of Python: FastAPI resolving a dozen parameters, SQLAlchemy building and caching three
 statements, Pydantic validating twenty items and their relations. This middleware answers
 the common shapes of the list (`page`, `per_page`, `kind`, `topic`, `topic_match`,
-`exclude_topic`, `sort`) for anonymous readers with one statement a request, written once
-per shape and dialect, run on the driver's connection, and serialised with orjson.
+`exclude_topic`, `sort`, and `facets` when a `topic` narrows the list) for anonymous
+readers with one statement a request, written once per shape and dialect, run on the
+driver's connection, and serialised with orjson.
 
 Anything else goes on to the FastAPI route, which stays the documented one and the one
-that answers errors: a search (`q`), facets, sparse fieldsets, other filters, an
+that answers errors: a search (`q`), facets over unfiltered lists (counting most of the
+articles, where the route's plans do better), sparse fieldsets, other filters, an
 `Authorization` or `X-API-Key` header, an unknown parameter, or a value that route would
 answer with a 422. `tests/articles/test_fastlane.py` holds both answers byte-equal,
 headers included, over every shape and the content the public must not see.
@@ -34,7 +36,7 @@ from starlette.datastructures import URL
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.articles.models import ArticleKind
-from app.articles.service import PublicArticleSort, TopicMatch
+from app.articles.service import Facet, PublicArticleSort, TopicMatch, facet_counts
 from app.cache.middleware import DOCUMENT
 from app.pagination import DEFAULT_PER_PAGE, MAX_PER_PAGE
 from app.workflow import LIVE_STATUSES
@@ -47,7 +49,8 @@ SORTS = frozenset(
 )
 MATCHES = frozenset(match.value for match in TopicMatch)
 SCALARS = frozenset({"page", "per_page", "topic_match", "sort"})
-LISTS = frozenset({"kind", "topic", "exclude_topic"})
+LISTS = frozenset({"kind", "topic", "exclude_topic", "facets"})
+FACETS = frozenset(facet.value for facet in Facet)
 LIVE = ", ".join(f"'{status.value}'" for status in LIVE_STATUSES)
 
 
@@ -79,7 +82,7 @@ def _int(value: str, high: int) -> int:
 def parse(query_string: bytes) -> dict[str, Any]:
     """The request's list parameters, or _Decline when FastAPI should answer it."""
     scalars: dict[str, str] = {}
-    lists: dict[str, list[str]] = {"kind": [], "topic": [], "exclude_topic": []}
+    lists: dict[str, list[str]] = {"kind": [], "topic": [], "exclude_topic": [], "facets": []}
     for name, value in parse_qsl(query_string.decode("latin-1"), keep_blank_values=True):
         if name in LISTS:
             lists[name].append(value)
@@ -87,17 +90,15 @@ def parse(query_string: bytes) -> dict[str, Any]:
             scalars[name] = value
         else:  # q, facets, fields, other filters, unknown or repeated names
             raise _Decline
-    kinds, topics, excluded = (_split(lists[name]) for name in ("kind", "topic", "exclude_topic"))
-    if any(
-        values != [] and not split
-        for values, split in (
-            (lists["kind"], kinds),
-            (lists["topic"], topics),
-            (lists["exclude_topic"], excluded),
-        )
-    ):
+    split = {name: _split(values) for name, values in lists.items()}
+    if any(values and not split[name] for name, values in lists.items()):
         raise _Decline
-    if not KINDS.issuperset(kinds):
+    kinds, topics, excluded, facets = (
+        split[name] for name in ("kind", "topic", "exclude_topic", "facets")
+    )
+    if not KINDS.issuperset(kinds) or not FACETS.issuperset(facets):
+        raise _Decline
+    if facets and not topics:  # counting most of the articles: the route's plans do better
         raise _Decline
     match, sort = scalars.get("topic_match", "any"), scalars.get("sort", "-published_at")
     if match not in MATCHES or sort not in SORTS:
@@ -110,6 +111,7 @@ def parse(query_string: bytes) -> dict[str, Any]:
         "match": match,
         "excluded": excluded,
         "sort": sort,
+        "facets": tuple(facets),
     }
 
 
@@ -131,6 +133,9 @@ class _Dialect:
         """A JSON column as its text."""
         return column
 
+    def year(self, column: str) -> str:
+        raise NotImplementedError
+
 
 class _PostgreSQL(_Dialect):
     name = "postgresql"
@@ -147,6 +152,9 @@ class _PostgreSQL(_Dialect):
     def text(self, column: str) -> str:
         return f"{column}::text"
 
+    def year(self, column: str) -> str:
+        return f"extract(year FROM {column})"
+
 
 class _SQLite(_Dialect):
     name = "sqlite"
@@ -158,6 +166,9 @@ class _SQLite(_Dialect):
 
     def json_list(self, element: str) -> str:
         return f"json_group_array(json_array({element}))"
+
+    def year(self, column: str) -> str:
+        return f"CAST(strftime('%Y', {column}) AS INTEGER)"
 
 
 def _live(alias: str, now: str) -> str:
@@ -190,7 +201,7 @@ ORDER = {
 @functools.lru_cache(maxsize=512)
 def statement(dialect: str, shape: Shape) -> tuple[str, tuple[str, ...]]:
     """The SQL for one shape of request, and the names of its parameters in order."""
-    kinds, topics, match, excluded, sort, per_page = shape
+    kinds, topics, match, excluded, sort, per_page, facets = shape
     d: _Dialect = _PostgreSQL() if dialect == "postgresql" else _SQLite()
     now = d.param("now")
     where = [_live("a", now)]
@@ -205,7 +216,9 @@ def statement(dialect: str, shape: Shape) -> tuple[str, tuple[str, ...]]:
     conditions = " AND ".join(where)
     offset = d.param("offset")
     if topics:  # the articles of a topic are few: find them once, count and page them
-        head = f"""m AS (SELECT a.id, a.published_at, a.title FROM article a WHERE {conditions}),
+        head = f"""m AS (
+  SELECT a.id, a.published_at, a.title, a.kind FROM article a WHERE {conditions}
+),
 ids AS (
   SELECT m.id FROM m ORDER BY {ORDER[sort].format(p="m.")} LIMIT {per_page} OFFSET {offset}
 )"""
@@ -229,6 +242,7 @@ ids AS (
             early += f" AND {_in(d, 'e.kind', 'kind', kinds)}"
         total = f"(({tally}) - ({early}))"
     live_expert = _live("x", now)
+    counted = "".join(f", {_facet(d, facet, now)}" for facet in facets)
     sql = f"""
 WITH {head},
 p AS (
@@ -263,7 +277,7 @@ rs AS (
 SELECT {total} AS total,
   p.id, p.slug, p.kind, p.title, p.summary, p.published_at, p.updated_at,
   p.external_url, p.outlet, {d.text("p.press_contact")}, p.image_url, p.image_alt,
-  pt.slug, pt.name, pp.slug, pp.name, rs.links
+  pt.slug, pt.name, pp.slug, pp.name, rs.links{counted}
 FROM (SELECT 1 AS one) o
 LEFT JOIN p ON 1 = 1
 LEFT JOIN rs ON rs.id = p.id
@@ -272,6 +286,56 @@ LEFT JOIN topic pp ON pp.id = pt.parent_id
 ORDER BY {ORDER[sort].format(p="p.")}
 """
     return sql, tuple(d.args)
+
+
+def _facet(d: _Dialect, facet: str, now: str) -> str:
+    """`app.articles.service._facet_query` over the matching articles `m`: one JSON list
+    of [value, label, count] (or [value, count]) a facet."""
+    if facet == "kind":
+        counted = "SELECT m.kind AS v, count(*) AS n FROM m GROUP BY m.kind"
+        return f"(SELECT {d.json_list('f.v, f.n')} FROM ({counted}) f)"
+    if facet == "year":
+        year = d.year("m.published_at")
+        counted = f"SELECT {year} AS v, count(*) AS n FROM m GROUP BY {year}"
+        return f"(SELECT {d.json_list('f.v, f.n')} FROM ({counted}) f)"
+    if facet in ("topic", "program"):
+        link = f"article_{facet}"
+        counted = (
+            f"SELECT l.{facet}_id AS i, count(*) AS n FROM {link} l "
+            f"WHERE l.article_id IN (SELECT id FROM m) GROUP BY l.{facet}_id"
+        )
+        return (
+            f"(SELECT {d.json_list('r.slug, r.name, f.n')} FROM ({counted}) f "
+            f"JOIN {facet} r ON r.id = f.i)"
+        )
+    people = (
+        "SELECT article_id, expert_id FROM article_author "
+        "UNION SELECT article_id, expert_id FROM article_featured_expert"
+    )
+    counted = (
+        f"SELECT u.expert_id AS i, count(DISTINCT u.article_id) AS n FROM ({people}) u "
+        "WHERE u.article_id IN (SELECT id FROM m) GROUP BY u.expert_id"
+    )
+    name = "x.given_name || ' ' || x.family_name"
+    return (
+        f"(SELECT {d.json_list(f'x.slug, {name}, f.n')} FROM ({counted}) f "
+        f"JOIN expert x ON x.id = f.i WHERE {_live('x', now)})"
+    )
+
+
+def _facets(facets: tuple[str, ...], row: Any) -> dict[str, list[dict[str, Any]]]:
+    """The `meta.facets` of the answer, from the facet columns that end `row`."""
+    out = {}
+    for name, value in zip(facets, row[len(row) - len(facets) :], strict=True):
+        facet = Facet(name)
+        found = _json(value) or []
+        if facet in (Facet.kind, Facet.year):
+            found = [(v, v, n) for v, n in found]
+        out[name] = [
+            {"value": c.value, "label": c.label, "count": c.count}
+            for c in facet_counts(facet, found)
+        ]
+    return out
 
 
 def arguments(names: tuple[str, ...], params: dict[str, Any], now: Any) -> list[Any]:
@@ -409,7 +473,7 @@ def item(row: Any) -> dict[str, Any]:
         parent_slug,
         parent_name,
         links,
-    ) = row
+    ) = row[:18]
     primary = None
     if topic_slug is not None:
         parent = {"slug": parent_slug, "name": parent_name} if parent_slug is not None else None
@@ -495,6 +559,7 @@ class FastArticleList:
                 len(params["excluded"]),
                 params["sort"],
                 params["per_page"],
+                params["facets"],
             )
         )
         async with _driver(scope) as (dialect, raw, generic):
@@ -506,10 +571,10 @@ class FastArticleList:
         data = [item(row) for row in rows if row[1] is not None]
         per_page, page = params["per_page"], params["page"]
         pages = math.ceil(total / per_page) if total else 0
-        document = {
-            "data": data,
-            "meta": {"total": total, "page": page, "per_page": per_page, "pages": pages},
-        }
+        meta: dict[str, Any] = {"total": total, "page": page, "per_page": per_page, "pages": pages}
+        if params["facets"]:
+            meta["facets"] = _facets(params["facets"], rows[0])
+        document = {"data": data, "meta": meta}
         body = orjson.dumps(document)
         headers = [
             (b"content-length", str(len(body)).encode()),

@@ -1,6 +1,7 @@
 """Queries over articles. Public functions apply the visibility rule themselves."""
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -430,12 +431,15 @@ async def count_facets(
     found: dict[Facet, list[tuple[Any, Any, int]]] = {facet: [] for facet in facets}
     for value, label, count, name in await session.execute(counted):
         found[Facet(name)].append((value, label, count))
-    out: dict[str, list[FacetCount]] = {}
-    for facet, rows in found.items():
-        counts = [FacetCount(*_label(facet, value, label), count) for value, label, count in rows]
-        if facet is Facet.year:
-            counts.sort(key=lambda c: c.value, reverse=True)
-        else:
-            counts.sort(key=lambda c: (-c.count, c.label.lower()))
-        out[facet.value] = counts
-    return out
+    return {facet.value: facet_counts(facet, rows) for facet, rows in found.items()}
+
+
+def facet_counts(facet: Facet, rows: Iterable[tuple[Any, Any, int]]) -> list[FacetCount]:
+    """One facet's (value, label, count) rows as the API shows them: labelled, years newest
+    first, the rest most first."""
+    counts = [FacetCount(*_label(facet, value, label), count) for value, label, count in rows]
+    if facet is Facet.year:
+        counts.sort(key=lambda c: c.value, reverse=True)
+    else:
+        counts.sort(key=lambda c: (-c.count, c.label.lower()))
+    return counts

@@ -40,11 +40,18 @@ SERVED = [
     "?sort=-published_at&kind=in-the-media",
     "?per_page=100&page=1000000",
     "?topic=%20china%20,&kind=op-ed",
+    "?topic=china&facets=topic,kind,program,expert,year",
+    "?topic=asia&topic=china&facets=year&facets=kind,year&per_page=1&page=3",
+    "?topic=china,russia&topic_match=all&exclude_topic=asia&facets=expert,program",
+    "?topic=no-such-topic&facets=topic,kind",
 ]
 
 DECLINED = [
     "?q=china",
     "?facets=kind",
+    "?kind=op-ed&facets=topic",
+    "?topic=china&facets=",
+    "?topic=china&facets=bogus",
     "?fields=slug,title",
     "?expert=someone",
     "?program=asia-program",
