@@ -59,7 +59,8 @@ class _Decline(Exception):
 
 
 class Shape(tuple):
-    """What decides the statement: how many of each list value, the match and the sort."""
+    """What decides the statement: how many kinds, topics and excluded topics, the match,
+    the sort, the page size (a literal, for the plan) and the facets asked for."""
 
 
 def _split(values: list[str]) -> list[str]:
@@ -88,7 +89,7 @@ def parse(query_string: bytes) -> dict[str, Any]:
             lists[name].append(value)
         elif name in SCALARS and name not in scalars:
             scalars[name] = value
-        else:  # q, facets, fields, other filters, unknown or repeated names
+        else:  # q, fields, other filters, unknown or repeated names
             raise _Decline
     split = {name: _split(values) for name, values in lists.items()}
     if any(values and not split[name] for name, values in lists.items()):
@@ -230,17 +231,7 @@ ids AS (
   ORDER BY {ORDER[sort].format(p="a.")}
   LIMIT {per_page} OFFSET {offset}
 )"""
-    if excluded and not topics:
-        total = f"(SELECT count(*) FROM article a WHERE {conditions})"
-    elif not topics:  # as app.articles.service._count_from_tally
-        tally = "SELECT coalesce(sum(t.live), 0) FROM article_tally t"
-        early = (
-            f"SELECT count(*) FROM article e WHERE e.status IN ({LIVE}) AND e.published_at > {now}"
-        )
-        if kinds:
-            tally += f" WHERE {_in(d, 't.kind', 'kind', kinds)}"
-            early += f" AND {_in(d, 'e.kind', 'kind', kinds)}"
-        total = f"(({tally}) - ({early}))"
+        total = _count(d, conditions, kinds, now, tallied=not excluded)
     live_expert = _live("x", now)
     counted = "".join(f", {_facet(d, facet, now)}" for facet in facets)
     sql = f"""
@@ -286,6 +277,19 @@ LEFT JOIN topic pp ON pp.id = pt.parent_id
 ORDER BY {ORDER[sort].format(p="p.")}
 """
     return sql, tuple(d.args)
+
+
+def _count(d: _Dialect, conditions: str, kinds: int, now: str, *, tallied: bool) -> str:
+    """The total: counted, or as `app.articles.service._count_from_tally` when only kinds
+    narrow the list."""
+    if not tallied:
+        return f"(SELECT count(*) FROM article a WHERE {conditions})"
+    tally = "SELECT coalesce(sum(t.live), 0) FROM article_tally t"
+    early = f"SELECT count(*) FROM article e WHERE e.status IN ({LIVE}) AND e.published_at > {now}"
+    if kinds:
+        tally += f" WHERE {_in(d, 't.kind', 'kind', kinds)}"
+        early += f" AND {_in(d, 'e.kind', 'kind', kinds)}"
+    return f"(({tally}) - ({early}))"
 
 
 def _facet(d: _Dialect, facet: str, now: str) -> str:
