@@ -136,6 +136,6 @@ async def plan_for_values(session: AsyncSession) -> None:
     asyncpg prepares every statement, and after five runs PostgreSQL may keep one generic
     plan that guesses at the values: for a search it guessed a third of the rows were
     public and ranked five times as many as it needed (12 ms became 57). Planning each
-    time costs well under a millisecond; searches and facet counts are worth it."""
+    time costs well under a millisecond: searches are worth it."""
     if session.get_bind().dialect.name == "postgresql":
         await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))

@@ -6,6 +6,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from app.errors import PROBLEM_MEDIA_TYPE, Problem
+from app.ratelimit.middleware import is_limited
 
 _DESCRIPTIONS = {
     304: "Not modified: the `ETag` you sent still matches.",
@@ -25,6 +26,35 @@ _DESCRIPTIONS = {
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """`responses=` entries for the error statuses a route can answer."""
     return {s: {"model": Problem, "description": _DESCRIPTIONS.get(s, "Error.")} for s in statuses}
+
+
+_RATE_LIMIT_HEADERS = {
+    "RateLimit-Limit": "Requests allowed in the window (a minute) for this address or key.",
+    "RateLimit-Remaining": "Requests left in the current window.",
+    "RateLimit-Reset": "Seconds until the window frees a request.",
+    "RateLimit-Policy": "The limit and its window, as `600;w=60`.",
+}
+
+
+def _document_rate_limits(schema: dict[str, Any]) -> None:
+    """Every rate-limited operation: its answers carry the `RateLimit-*` headers, and it
+    may answer 429 with `Retry-After`."""
+    for path, path_item in schema.get("paths", {}).items():
+        if not is_limited(path):
+            continue
+        for operation in path_item.values():
+            responses = operation.setdefault("responses", {})
+            responses.setdefault("429", problem_responses(429)[429] | {"content": {}})
+            for status, response in responses.items():
+                headers = response.setdefault("headers", {})
+                for name, description in _RATE_LIMIT_HEADERS.items():
+                    kind = "string" if name == "RateLimit-Policy" else "integer"
+                    headers[name] = {"description": description, "schema": {"type": kind}}
+                if str(status) == "429":
+                    headers["Retry-After"] = {
+                        "description": "Seconds to wait before trying again.",
+                        "schema": {"type": "integer"},
+                    }
 
 
 def _fix_error_media_types(schema: dict[str, Any]) -> None:
@@ -98,6 +128,7 @@ def install_openapi(app: FastAPI) -> None:
             tags=app.openapi_tags,
             servers=app.servers,
         )
+        _document_rate_limits(schema)
         _fix_error_media_types(schema)
         _complete_examples(schema)
         app.openapi_schema = schema

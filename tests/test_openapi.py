@@ -73,3 +73,27 @@ async def test_swagger_ui_and_redoc_are_served(client: AsyncClient):
         response = await client.get(path)
         assert response.status_code == 200
         assert "/openapi.json" in response.text
+
+
+async def test_rate_limited_operations_document_their_headers_and_429(
+    spec: dict, client: AsyncClient
+):
+    limited = {name: op for name, op in _operations(spec) if " /api/v1/admin" not in name}
+    limited = {
+        name: op for name, op in limited.items() if " /api/v1/" in name or " /feeds/" in name
+    }
+    assert "GET /api/v1/articles" in limited
+    assert "GET /feeds/events.ics" in limited
+    for name, op in limited.items():
+        assert "429" in op["responses"], name
+        assert "Retry-After" in op["responses"]["429"]["headers"], name
+        for response in op["responses"].values():
+            assert {"RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"} <= set(
+                response["headers"]
+            ), name
+    # What is documented is what is sent.
+    sent = await client.get("/api/v1/articles")
+    documented = spec["paths"]["/api/v1/articles"]["get"]["responses"]["200"]["headers"]
+    assert {name.lower() for name in documented} <= set(sent.headers)
+    admin = spec["paths"]["/api/v1/admin/articles"]["get"]["responses"]["200"]
+    assert "RateLimit-Limit" not in admin.get("headers", {})
