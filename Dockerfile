@@ -20,8 +20,11 @@ COPY --from=build /opt/venv /opt/venv
 COPY alembic.ini ./
 COPY migrations ./migrations
 RUN mkdir data && chown 10001:10001 data
+# Production: the container refuses to start until SECRET_KEY and PUBLIC_API_URL (or
+# ALLOWED_HOSTS) are given, e.g. `docker run -e SECRET_KEY=... -e PUBLIC_API_URL=...`.
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
+    ENVIRONMENT=production \
     HOST=0.0.0.0 \
     PORT=8000 \
     DATABASE_URL=sqlite+aiosqlite:////srv/pressroom/data/pressroom.db

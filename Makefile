@@ -27,6 +27,7 @@ $(DEV_STAMP): pyproject.toml | $(BIN)/python
 	@touch $@ $(RUN_STAMP)
 
 ## Install, migrate the SQLite database, load the demo content and serve on HOST:PORT, with the worker.
+## Without SECRET_KEY, `pressroom serve` keeps a random one in ./data/secret_key (development only).
 run: $(RUN_STAMP)
 	$(BIN)/pressroom serve --migrate --with-worker --seed-demo
 

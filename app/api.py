@@ -32,6 +32,7 @@ from app.site.router import router as site
 from app.topics.admin_router import router as topics_admin
 from app.topics.router import router as topics
 from app.webhooks.admin_router import router as webhooks_admin
+from app.worker.admin_router import router as outbox_admin
 
 # A wrong, revoked or expired X-API-Key is a 401 on every public read; none is anonymous.
 public_router = APIRouter(
@@ -58,3 +59,4 @@ for router in (users_admin, audit_admin):
 admin_router.include_router(api_keys_admin, dependencies=[*_signed_in, AdminOnly])
 admin_router.include_router(webhooks_admin, dependencies=[*_signed_in, AdminOnly])
 admin_router.include_router(newsletter_admin, dependencies=[*_signed_in, AdminOnly])
+admin_router.include_router(outbox_admin, dependencies=[*_signed_in, AdminOnly])

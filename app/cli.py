@@ -12,6 +12,8 @@ from app.config import get_settings
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
+    from app.config import Settings
+
 cli = typer.Typer(
     help="Pressroom: a headless publishing API for policy publishers.", no_args_is_help=True
 )
@@ -21,6 +23,46 @@ cli.add_typer(users_cli, name="users", no_args_is_help=True)
 T = TypeVar("T")
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@cli.callback()
+def _check_settings() -> None:
+    _settings()  # a bad setting is one line on stderr for every command, not a traceback
+
+
+def _settings() -> "Settings":
+    """The settings; or, when the environment holds an unusable one, exit 1 naming it."""
+    from pydantic import ValidationError
+
+    try:
+        return get_settings()
+    except ValidationError as exc:
+        problems = [
+            f"{'.'.join(map(str, e['loc'])).upper() or 'settings'}: "
+            f"{e['msg'].removeprefix('Value error, ')}"
+            for e in exc.errors()
+        ]
+        raise _fail("; ".join(problems)) from None
+
+
+def _runnable_settings(*, serving: bool) -> "Settings":
+    """The settings for a server or worker, with the development secret kept in the data
+    folder when SECRET_KEY is unset; or exit 1 saying what to set."""
+    import os
+
+    from app.config import ConfigError, Environment, check_runnable, keep_secret_key
+
+    settings = _settings()
+    try:
+        if settings.secret_key is None and settings.environment == Environment.DEVELOPMENT:
+            # The worker and uvicorn's own processes inherit it from the environment.
+            os.environ["SECRET_KEY"] = keep_secret_key(settings)
+            get_settings.cache_clear()
+            settings = get_settings()
+        check_runnable(settings, serving=serving)
+    except ConfigError as exc:
+        raise _fail(str(exc)) from None
+    return settings
 
 
 def _alembic_ini() -> Path:
@@ -104,7 +146,7 @@ def serve(
 
     import uvicorn
 
-    settings = get_settings()
+    settings = _runnable_settings(serving=True)
     if do_migrate:
         run_migrations()
     if seed_demo:
@@ -126,7 +168,8 @@ def serve(
             port=port or settings.port,
             workers=workers,
             reload=reload,
-            proxy_headers=True,
+            # The app reads X-Forwarded-* itself (FORWARDED_ALLOW_IPS): see app.guards.
+            proxy_headers=False,
             log_level=settings.log_level,
         )
     finally:
@@ -155,7 +198,7 @@ def worker(
     Run one or several beside the API; they never send one item twice."""
     import logging
 
-    settings = get_settings()
+    settings = _runnable_settings(serving=False)
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
@@ -170,7 +213,7 @@ async def _work(*, once: bool, poll: float, parent_pid: int | None) -> None:
     settings = get_settings()
     engine = make_engine(settings.database_url)
     try:
-        sessionmaker = make_sessionmaker(engine)
+        sessionmaker = make_sessionmaker(engine, writes=True)  # its passes write
         if once:
             done = await runner.run_until_idle(sessionmaker, settings)
             typer.echo(f"worker: {done} done")

@@ -1,5 +1,9 @@
 """Settings, read from the environment in one place."""
 
+import enum
+import ipaddress
+import os
+import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -10,7 +14,20 @@ from pydantic import AnyHttpUrl, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_SQLITE_PATH = Path("data") / "pressroom.db"
-DEV_SECRET = "development-only-secret-change-me-in-production"
+SECRET_KEY_FILE = "secret_key"
+SECRET_KEY_MIN_LENGTH = 32
+# ENVIRONMENT=test without SECRET_KEY: random, and the same for every Settings in the process.
+_TEST_SECRET = secrets.token_urlsafe(48)
+
+
+class Environment(enum.StrEnum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class ConfigError(RuntimeError):
+    """Settings a server or worker refuses to run with; the message says what to set."""
 
 
 class Settings(BaseSettings):
@@ -35,11 +52,29 @@ class Settings(BaseSettings):
     site_timezone: str = "America/New_York"
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     log_level: str = "info"
-    environment: str = "development"
-    secret_key: str = Field(
-        default=DEV_SECRET,
-        min_length=32,
-        description="Signs access and preview tokens. Required (not the default) in production.",
+    environment: Environment = Field(
+        default=Environment.DEVELOPMENT,
+        description="development, test or production; anything else refuses to start.",
+    )
+    secret_key: str | None = Field(
+        default=None,
+        min_length=SECRET_KEY_MIN_LENGTH,
+        description="Signs tokens and encrypts webhook secrets. Required in production; in "
+        "development `pressroom serve` generates one into the data folder.",
+    )
+    docs_enabled: bool = Field(default=True, description="Serve /docs, /redoc and /openapi.json.")
+    max_body_bytes: int = Field(
+        default=1024 * 1024, ge=1024, description="Largest request body; larger ones are a 413."
+    )
+    allowed_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated Host names served (*.example.org for subdomains, * for "
+        "any); others are a 400. Default: the host of PUBLIC_API_URL in production, else *.",
+    )
+    forwarded_allow_ips: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["127.0.0.1", "::1"],
+        description="Comma-separated proxy addresses or networks (or *) whose X-Forwarded-For "
+        "and X-Forwarded-Proto are believed.",
     )
     access_token_minutes: int = Field(default=15, ge=1, le=24 * 60)
     refresh_token_days: int = Field(default=14, ge=1, le=365)
@@ -180,7 +215,10 @@ class Settings(BaseSettings):
     )
     newsletter_signup_window_minutes: int = Field(default=60, ge=1)
     newsletter_max_attempts: int = Field(
-        default=10, ge=1, description="SMTP attempts per email before giving up."
+        default=10,
+        ge=1,
+        description="Failed SMTP attempts after which an email is reported (logged as an "
+        "error once); it is still retried, at most hourly, until the server takes it.",
     )
 
     @field_validator("site_timezone")
@@ -211,16 +249,35 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
-    def _real_secret_in_production(self) -> "Settings":
-        if self.environment == "production" and self.secret_key == DEV_SECRET:
-            raise ValueError("SECRET_KEY must be set in production")
+    def _random_secret_in_tests(self) -> "Settings":
+        if self.environment == Environment.TEST and self.secret_key is None:
+            self.secret_key = _TEST_SECRET
         return self
 
-    @field_validator("cors_origins", mode="before")
+    @field_validator("cors_origins", "allowed_hosts", "forwarded_allow_ips", mode="before")
     @classmethod
-    def _split_origins(cls, value: object) -> object:
+    def _split_commas(cls, value: object) -> object:
         if isinstance(value, str):
-            return [origin.strip() for origin in value.split(",") if origin.strip()]
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @field_validator("allowed_hosts")
+    @classmethod
+    def _host_patterns(cls, value: list[str]) -> list[str]:
+        for pattern in value:
+            if "*" in pattern.removeprefix("*.") and pattern != "*":
+                raise ValueError(f"{pattern!r}: a wildcard is * alone or *.domain")
+        return [pattern.lower() for pattern in value]
+
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _proxy_addresses(cls, value: list[str]) -> list[str]:
+        for item in value:
+            if item != "*":
+                try:
+                    ipaddress.ip_network(item, strict=False)
+                except ValueError:
+                    raise ValueError(f"{item!r} is not an IP address or network") from None
         return value
 
     @property
@@ -239,6 +296,62 @@ class Settings(BaseSettings):
     def api_url(self) -> str:
         """Where this API is reached from outside, without a trailing slash."""
         return str(self.public_api_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    @property
+    def trusted_hosts(self) -> list[str]:
+        """The Host names served: ALLOWED_HOSTS, else PUBLIC_API_URL's in production, else *."""
+        if self.allowed_hosts:
+            return self.allowed_hosts
+        if self.environment != Environment.PRODUCTION:
+            return ["*"]
+        return (
+            [self.public_api_url.host] if self.public_api_url and self.public_api_url.host else []
+        )
+
+    @property
+    def data_dir(self) -> Path:
+        """The folder of the SQLite database (./data on PostgreSQL): generated files live there."""
+        prefix = "sqlite+aiosqlite:///"
+        if self.database_url.startswith(prefix) and ":memory:" not in self.database_url:
+            return Path(self.database_url.removeprefix(prefix)).parent
+        return DEFAULT_SQLITE_PATH.parent
+
+
+def check_runnable(settings: Settings, *, serving: bool = True) -> None:
+    """Refuse to run a server (or, `serving=False`, a worker) with no secret or no known host."""
+    if settings.secret_key is None:
+        how = (
+            "`pressroom serve` and `pressroom worker` keep one in "
+            f"{settings.data_dir / SECRET_KEY_FILE}"
+            if settings.environment == Environment.DEVELOPMENT
+            else "python -c 'import secrets; print(secrets.token_urlsafe(48))' makes one"
+        )
+        raise ConfigError(
+            f"SECRET_KEY is not set (ENVIRONMENT={settings.environment}): set it to a random "
+            f"value of {SECRET_KEY_MIN_LENGTH}+ characters; {how}."
+        )
+    if serving and not settings.trusted_hosts:
+        raise ConfigError(
+            "ENVIRONMENT=production needs PUBLIC_API_URL (the API's public URL; its host is "
+            "then the one allowed) or ALLOWED_HOSTS (the Host names to answer)."
+        )
+
+
+def keep_secret_key(settings: Settings) -> str:
+    """The development secret in the data folder, created (random, mode 0600) on first use."""
+    path = settings.data_dir / SECRET_KEY_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        key = path.read_text().strip()
+        if len(key) < SECRET_KEY_MIN_LENGTH:
+            raise ConfigError(f"{path} holds no usable key: delete it to make a new one") from None
+        return key
+    key = secrets.token_urlsafe(48)
+    with os.fdopen(fd, "w") as file:
+        file.write(key + "\n")
+    return key
 
 
 @lru_cache

@@ -1,8 +1,10 @@
 """Engine, sessions, the declarative base and the column types every model shares."""
 
+import hashlib
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Annotated, Any
+from weakref import WeakKeyDictionary
 
 from fastapi import Depends, Request
 from sqlalchemy import DateTime, MetaData, event, text
@@ -16,6 +18,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import DeclarativeBase, Mapper
 from sqlalchemy.types import TypeDecorator
 
+from app.clock import utcnow as utcnow  # re-exported: models and services import it here
 from app.search.text import PLAIN_TEXT_FUNCTION, plain_text
 
 NAMING_CONVENTION = {
@@ -42,11 +45,6 @@ def mapper_for(table: Any) -> Mapper[Any] | None:
 def lists_back(mapper: Mapper[Any], secondary: Any) -> bool:
     """Whether `mapper` has a relationship through the association table `secondary`."""
     return any(r.secondary is secondary for r in mapper.relationships)
-
-
-def utcnow() -> datetime:
-    """The current instant, timezone-aware, in UTC."""
-    return datetime.now(UTC)
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -99,19 +97,52 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # A deferred transaction that reads and then writes fails at once ("database is
+        # locked") when another wrote in between; one that takes the write lock up front
+        # waits its turn (busy_timeout). Readers stay deferred, so they never queue.
+        immediate = connection.get_execution_options().get(_WRITES)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def make_sessionmaker(bind: Any) -> async_sessionmaker[AsyncSession]:
-    """The one session factory configuration the app uses."""
+_WRITES = "pressroom_writes"
+_writers: WeakKeyDictionary[AsyncEngine, AsyncEngine] = WeakKeyDictionary()
+
+
+def for_writing(bind: Any) -> Any:
+    """`bind` for a session that will write: on SQLite its transactions begin IMMEDIATE.
+
+    A connection (the tests' shared one) is returned as it is: it is already in its
+    transaction."""
+    if not isinstance(bind, AsyncEngine) or bind.dialect.name != "sqlite":
+        return bind
+    if bind not in _writers:
+        _writers[bind] = bind.execution_options(**{_WRITES: True})
+    return _writers[bind]
+
+
+def make_sessionmaker(bind: Any, *, writes: bool = False) -> async_sessionmaker[AsyncSession]:
+    """The one session factory configuration the app uses; `writes` for one whose sessions
+    write (the worker's), so that on SQLite they wait for the write lock, not fail."""
+    bind = for_writing(bind) if writes else bind
     return async_sessionmaker(bind=bind, expire_on_commit=False, autoflush=False)
+
+
+_READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _request_session(request: Request) -> AsyncSession:
+    """A session for this request: one that takes the write lock first unless it only reads."""
+    sessionmaker = request.app.state.sessionmaker
+    bind = sessionmaker.kw.get("bind")
+    writer = bind if request.method in _READ_METHODS else for_writing(bind)
+    return sessionmaker() if writer is bind else sessionmaker(bind=writer)
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """One session per request, committed once when the handler returns; then the response
     cache purges what the transaction wrote (see app.cache.invalidation)."""
     cache = getattr(request.app.state, "cache", None)
-    async with request.app.state.sessionmaker() as session:
+    async with _request_session(request) as session:
         try:
             yield session
             await session.commit()
@@ -139,3 +170,16 @@ async def plan_for_values(session: AsyncSession) -> None:
     time costs well under a millisecond: searches are worth it."""
     if session.get_bind().dialect.name == "postgresql":
         await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+
+
+async def hold_lock(session: AsyncSession, name: str) -> None:
+    """Wait for, then hold until this transaction ends, the lock called `name`: two
+    transactions that check-then-insert the same thing take turns instead of both inserting.
+
+    PostgreSQL: a transaction-level advisory lock. SQLite: nothing to do, a write
+    transaction already holds the database's one write lock (see `for_writing`)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    digest = hashlib.blake2b(name.encode(), digest_size=8).digest()
+    key = int.from_bytes(digest, "big", signed=True)
+    await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})

@@ -12,6 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.urls import this_url
+
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_BASE = "https://pressroom.dev/problems/"
 
@@ -186,8 +188,7 @@ async def _app_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, AppError)
     if isinstance(exc, Moved):
         segments = [exc.new_slug if s == exc.old_slug else s for s in request.url.path.split("/")]
-        location = request.url.replace(path="/".join(segments))
-        return RedirectResponse(str(location), status_code=301)
+        return RedirectResponse(this_url(request.scope, path="/".join(segments)), status_code=301)
     return problem_response(
         request,
         status=exc.status_code,

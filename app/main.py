@@ -11,15 +11,16 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 import app.models  # noqa: F401  (every mapper, so foreign keys resolve)
 from app import health
+from app.access_log import install_access_log_redaction
 from app.api import admin_router, public_router
 from app.articles.fastlane import FastArticleList, close_pool
 from app.auth.dependencies import current_reader
 from app.cache import install_cache
-from app.config import Settings, get_settings
+from app.config import Settings, check_runnable, get_settings
 from app.db import make_engine, make_sessionmaker
 from app.errors import install_error_handlers
 from app.feeds.router import router as feeds_router
-from app.guards import RejectNulBytes
+from app.guards import BodyGuard, ForwardedClient, RejectNulBytes, TrustedHosts
 from app.openapi import install_openapi, problem_responses
 from app.ratelimit import RATE_LIMIT_HEADERS, install_rate_limit
 
@@ -102,6 +103,9 @@ def create_app(
 ) -> FastAPI:
     """Build the app. Tests pass their own sessionmaker; otherwise the lifespan makes one."""
     settings = settings or get_settings()
+    check_runnable(settings)  # no secret, or production with no known host: refuse
+    install_access_log_redaction()
+    docs = settings.docs_enabled
     app = FastAPI(
         title="Pressroom",
         version="1.0.0",
@@ -109,6 +113,9 @@ def create_app(
         description=DESCRIPTION,
         openapi_tags=TAGS,
         lifespan=lifespan,
+        docs_url="/docs" if docs else None,
+        redoc_url="/redoc" if docs else None,
+        openapi_url="/openapi.json" if docs else None,
     )
     app.state.settings = settings
     app.state.sessionmaker = sessionmaker
@@ -117,6 +124,8 @@ def create_app(
     app.add_middleware(FastArticleList)
     # Then the cache, so that whatever is added later wraps it.
     install_cache(app, settings)
+    # Bodies are checked inside the limiter: a limited client is refused before its body is read.
+    app.add_middleware(BodyGuard, max_bytes=settings.max_body_bytes)
     install_rate_limit(app, settings)  # outside the cache: a cache hit is limited too
     if settings.cors_origins:
         app.add_middleware(
@@ -130,6 +139,8 @@ def create_app(
             allow_credentials=False,
         )
     app.add_middleware(RejectNulBytes)
+    app.add_middleware(ForwardedClient, trusted=settings.forwarded_allow_ips)
+    app.add_middleware(TrustedHosts, allowed_hosts=settings.trusted_hosts)  # outermost
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(public_router)

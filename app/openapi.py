@@ -5,17 +5,19 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from app.cache.keys import is_public_path
 from app.errors import PROBLEM_MEDIA_TYPE, Problem
 from app.ratelimit.middleware import is_limited
 
 _DESCRIPTIONS = {
     304: "Not modified: the `ETag` you sent still matches.",
-    400: "The request is malformed.",
+    400: "The request is malformed: a NUL in the URL, or a `Host` this API does not serve.",
     401: "Authentication is required.",
     403: "You are not allowed to do this.",
     404: "Not found (or, on the public API, not public).",
     409: "That conflicts with something that exists.",
     412: "Someone saved it since your `If-Match` ETag: reload and retry.",
+    413: "The request body is larger than this API accepts (MAX_BODY_BYTES).",
     422: "A parameter or field is invalid; `errors` names each one.",
     428: "Send `If-Match` with the ETag you last read.",
     429: "Too many requests; see `Retry-After`.",
@@ -36,25 +38,93 @@ _RATE_LIMIT_HEADERS = {
 }
 
 
-def _document_rate_limits(schema: dict[str, Any]) -> None:
-    """Every rate-limited operation: its answers carry the `RateLimit-*` headers, and it
-    may answer 429 with `Retry-After`."""
+_HTTP_METHODS = frozenset({"get", "put", "post", "delete", "patch", "head", "options", "trace"})
+_STRING = {"type": "string"}
+_CONDITIONAL_HEADERS = {
+    "ETag": "A strong tag of this answer: send it back in `If-None-Match`.",
+    "Last-Modified": "When the newest item of this answer changed.",
+    "Cache-Control": "How long shared caches may keep this answer.",
+}
+_IF_NONE_MATCH = {
+    "name": "If-None-Match",
+    "in": "header",
+    "required": False,
+    "description": "The `ETag` you hold: a 304 with no body if it still matches.",
+    "schema": _STRING,
+}
+
+
+def _operations(schema: dict[str, Any]) -> Any:
     for path, path_item in schema.get("paths", {}).items():
-        if not is_limited(path):
-            continue
-        for operation in path_item.values():
-            responses = operation.setdefault("responses", {})
-            responses.setdefault("429", problem_responses(429)[429] | {"content": {}})
-            for status, response in responses.items():
-                headers = response.setdefault("headers", {})
-                for name, description in _RATE_LIMIT_HEADERS.items():
-                    kind = "string" if name == "RateLimit-Policy" else "integer"
-                    headers[name] = {"description": description, "schema": {"type": kind}}
-                if str(status) == "429":
-                    headers["Retry-After"] = {
-                        "description": "Seconds to wait before trying again.",
-                        "schema": {"type": "integer"},
-                    }
+        for method, operation in path_item.items():
+            if method in _HTTP_METHODS:
+                yield path, method, operation
+
+
+def _document_what_is_sent(schema: dict[str, Any]) -> None:
+    """What middleware answers on routes that never say so themselves: 400 anywhere (a NUL
+    in the URL, an unknown Host), 413 to a body, 304 to a public GET, 429 past a limit."""
+    for path, method, operation in _operations(schema):
+        responses = operation.setdefault("responses", {})
+        if "requestBody" in operation:
+            responses.setdefault("413", _problem(413))
+        if method == "get" and is_public_path(path):
+            _document_conditional_get(operation)
+        if is_limited(path):
+            _document_rate_limit(responses)
+        # Last: the 400s are answered outside the rate limiter, with no RateLimit-* headers.
+        responses.setdefault("400", _problem(400))
+        for status, response in responses.items():
+            _complete_headers(str(status), response)
+
+
+def _problem(status: int) -> dict[str, Any]:
+    return {"description": _DESCRIPTIONS[status], "content": {}}
+
+
+def _document_conditional_get(operation: dict[str, Any]) -> None:
+    parameters = operation.setdefault("parameters", [])
+    if not any(p.get("name") == "If-None-Match" for p in parameters):
+        parameters.append(dict(_IF_NONE_MATCH))
+    responses = operation["responses"]
+    ok = responses.get("200")
+    if ok is not None:
+        headers = ok.setdefault("headers", {})
+        for name, description in _CONDITIONAL_HEADERS.items():
+            headers.setdefault(name, {"description": description, "schema": _STRING})
+    responses.setdefault(
+        "304",
+        {
+            "description": _DESCRIPTIONS[304],
+            "headers": {"ETag": {"description": _CONDITIONAL_HEADERS["ETag"], "schema": _STRING}},
+        },
+    )
+
+
+def _document_rate_limit(responses: dict[str, Any]) -> None:
+    """A rate-limited operation: every answer carries `RateLimit-*`, and it may be a 429."""
+    responses.setdefault("429", _problem(429))
+    for response in responses.values():
+        headers = response.setdefault("headers", {})
+        for name, description in _RATE_LIMIT_HEADERS.items():
+            kind = "string" if name == "RateLimit-Policy" else "integer"
+            headers[name] = {"description": description, "schema": {"type": kind}}
+
+
+def _complete_headers(status: str, response: dict[str, Any]) -> None:
+    """A 429 says when to retry; every header has a schema (`Location` is a URI)."""
+    headers = response.get("headers", {})
+    if status == "429":
+        headers = response.setdefault("headers", {})
+        headers.setdefault(
+            "Retry-After",
+            {"description": "Seconds to wait before trying again.", "schema": {"type": "integer"}},
+        )
+    for name, header in headers.items():
+        if name == "Location":
+            header["schema"] = {"type": "string", "format": "uri"}
+        else:
+            header.setdefault("schema", _STRING)
 
 
 def _fix_error_media_types(schema: dict[str, Any]) -> None:
@@ -128,7 +198,7 @@ def install_openapi(app: FastAPI) -> None:
             tags=app.openapi_tags,
             servers=app.servers,
         )
-        _document_rate_limits(schema)
+        _document_what_is_sent(schema)
         _fix_error_media_types(schema)
         _complete_examples(schema)
         app.openapi_schema = schema

@@ -4,9 +4,12 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar
+from urllib.parse import parse_qsl, urlencode
 
 from fastapi import Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
+
+from app import urls
 
 if TYPE_CHECKING:
     from app.fields import FieldSet
@@ -95,18 +98,27 @@ def make_page(items: list[T], *, total: int, params: PageParams, exact: bool = T
     return Page[T](data=items, meta=meta)
 
 
-def set_link_header(request: Request, response: Response, meta: PageMeta) -> None:
-    """Add `Link: <...>; rel="next"` and friends for this page."""
-    links = {"first": 1, "last": max(meta.pages, 1)}
-    if meta.page > 1:
-        links["prev"] = min(meta.page - 1, max(meta.pages, 1))
-    if meta.page < meta.pages:
-        links["next"] = meta.page + 1
-    parts = [
-        f'<{request.url.include_query_params(page=number)}>; rel="{rel}"'
+def link_header(url: str, query_string: bytes, *, page: int, pages: int) -> str:
+    """`<...>; rel="next"` and friends: `url` with the query's other parameters kept in
+    order and `page` last, re-encoded so that no request byte reaches the header as sent."""
+    links = {"first": 1, "last": max(pages, 1)}
+    if page > 1:
+        links["prev"] = min(page - 1, max(pages, 1))
+    if page < pages:
+        links["next"] = page + 1
+    query = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
+    kept = [(name, value) for name, value in query if name != "page"]
+    return ", ".join(
+        f'<{url}?{urlencode([*kept, ("page", number)])}>; rel="{rel}"'
         for rel, number in links.items()
-    ]
-    response.headers["Link"] = ", ".join(parts)
+    )
+
+
+def set_link_header(request: Request, response: Response, meta: PageMeta) -> None:
+    """Add the Link header for this page, on PUBLIC_API_URL."""
+    url = urls.absolute(request.app.state.settings, request.scope["path"])
+    query = request.scope["query_string"]
+    response.headers["Link"] = link_header(url, query, page=meta.page, pages=meta.pages)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,14 +14,18 @@ from httpx import ASGITransport, AsyncClient
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
+from app import clock as app_clock
 from app.auth import tokens
 from app.auth.models import User
 from app.config import Settings
-from app.db import make_engine
+from app.db import make_engine, make_sessionmaker
 from app.main import create_app
 from tests import dbutil
 
 SERVER_URL = os.environ.get("TEST_DATABASE_URL", "")
+# Every Settings() a test builds (and every `pressroom` it runs) is a test environment, with
+# a random secret unless a test names one: never a development or production setup.
+os.environ["ENVIRONMENT"] = "test"
 BACKEND = "postgresql" if SERVER_URL.startswith("postgresql") else "sqlite"
 
 
@@ -34,19 +38,57 @@ def backend() -> str:
     return BACKEND
 
 
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[str]:
-    """A database for this worker, built by `alembic upgrade head`."""
-    # The pid keeps concurrent runs on one server apart.
-    name = f"pressroom_test_{worker_id}_{os.getpid()}"
+class Clock:
+    """The app's clock, as a test moves it: `clock.advance(seconds=2)` instead of a sleep."""
+
+    now = staticmethod(app_clock.utcnow)
+
+    def advance(self, **delta: float) -> None:
+        app_clock.advance(timedelta(**delta))
+
+
+@pytest.fixture
+def clock() -> Iterator[Clock]:
+    """Time that moves when the test says so; back to the wall clock afterwards."""
+    yield Clock()
+    app_clock.reset()
+
+
+def _migrated_database(tmp: pytest.TempPathFactory, name: str) -> Iterator[str]:
+    """A database of its own, built by `alembic upgrade head`, dropped afterwards."""
+    name = f"{name}_{os.getpid()}"  # the pid keeps concurrent runs on one server apart
     if BACKEND == "postgresql":
         url = dbutil.fresh_postgres_database(SERVER_URL, name)
     else:
-        url = dbutil.fresh_sqlite_database(tmp_path_factory.mktemp("db"), name)
+        url = dbutil.fresh_sqlite_database(tmp.mktemp("db"), name)
     dbutil.migrate(url)
     yield url
     if BACKEND == "postgresql":
         dbutil.drop_postgres_database(SERVER_URL, name)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[str]:
+    """A database for this worker: each test runs in a transaction rolled back after it."""
+    yield from _migrated_database(tmp_path_factory, f"pressroom_test_{worker_id}")
+
+
+@pytest.fixture(scope="module")
+def scratch_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, worker_id: str
+) -> Iterator[str]:
+    """A database of the module's own, for tests that commit and need connections of their
+    own (the `client` fixture shares one connection, which serialises everything)."""
+    module = request.module.__name__.rsplit(".", 1)[-1]
+    yield from _migrated_database(tmp_path_factory, f"pressroom_{module}_{worker_id}")
+
+
+@pytest.fixture
+async def scratch_sessions(scratch_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """Sessions on `scratch_url`, each on a connection of its own; what they commit stays."""
+    engine = make_engine(scratch_url)
+    yield make_sessionmaker(engine)
+    await engine.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -86,10 +128,13 @@ async def session(connection: AsyncConnection) -> AsyncIterator[AsyncSession]:
 @pytest.fixture
 def settings(database_url: str) -> Settings:
     return Settings(
+        environment="test",
+        secret_key="test-secret-" + "x" * 32,
         database_url=database_url,
         site_url="https://www.example.org",
         cors_origins=["https://frontend.example.org"],
         redis_url=None,  # the cache tests choose their backend themselves
+        public_api_url="http://testserver",  # where the test client sends its requests
     )
 
 
@@ -135,6 +180,7 @@ def sign_in(settings: Settings) -> Callable[[User], dict[str, str]]:
             purpose="access",
             ttl=timedelta(minutes=5),
             sub=str(user.id),
+            key=user.token_key,  # the row's key: see app/auth/service.py access_token
             role=user.role.value,
         )
         return {"Authorization": f"Bearer {token}"}

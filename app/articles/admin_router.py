@@ -2,6 +2,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
+from app import urls
 from app.articles import admin_service as service
 from app.articles.dependencies import ArticleFiltersDep
 from app.articles.models import Article
@@ -24,12 +25,19 @@ router = APIRouter(prefix="/articles", tags=["Admin: articles"])
 WRITE_ERRORS = problem_responses(401, 403, 404, 409, 412, 422, 428)
 
 
-async def article_by_id(article_id: int, session: SessionDep) -> Article:
-    """The article named in the path, in any status, or 404."""
-    return await service.get_article(session, article_id=article_id)
+async def article_by_id(article_id: int, session: SessionDep, user: CurrentUser) -> Article:
+    """The article named in the path, in any status, if the user may read it, or 404."""
+    return await service.get_article(session, article_id=article_id, user=user)
+
+
+async def own_article_by_id(article_id: int, session: SessionDep, user: CurrentUser) -> Article:
+    """The same, for what shows more than the public version (revisions, preview links):
+    authors reach only their own articles here."""
+    return await service.get_article(session, article_id=article_id, user=user, unpublished=True)
 
 
 ArticleDep = Annotated[Article, Depends(article_by_id)]
+OwnArticleDep = Annotated[Article, Depends(own_article_by_id)]
 
 
 @router.get(
@@ -40,14 +48,16 @@ ArticleDep = Annotated[Article, Depends(article_by_id)]
 )
 async def list_articles(
     session: SessionDep,
+    user: CurrentUser,
     filters: ArticleFiltersDep,
     pager: PagerDep,
     status: Annotated[list[Status] | None, Query(description="Repeatable, OR.")] = None,
     sort: ArticleSort = ArticleSort.newest,
 ) -> Page[ArticleAdminSummary]:
-    """Every article, drafts included, with the public list's filters plus `status`."""
+    """Every article, drafts included, with the public list's filters plus `status`
+    (authors: their own, and what is public)."""
     rows, total = await service.list_articles(
-        session, filters=filters, statuses=status or [], sort=sort, page=pager.params
+        session, user=user, filters=filters, statuses=status or [], sort=sort, page=pager.params
     )
     return pager.page(rows, total=total, schema=ArticleAdminSummary)
 
@@ -74,7 +84,7 @@ async def create_article(
     if replayed := await idempotency.replay():
         return replayed
     article = await service.create_article(session, user=user, data=body)
-    location = str(request.url_for("get_article_admin", article_id=article.id))
+    location = urls.url_for(request, "get_article_admin", article_id=article.id)
     response = created(ArticleAdminRead.model_validate(article), row=article, location=location)
     await idempotency.remember(response)
     return response
@@ -138,7 +148,7 @@ async def delete_article(
     responses=problem_responses(401, 404, 422),
 )
 async def list_revisions(
-    article: ArticleDep, session: SessionDep, pager: PagerDep
+    article: OwnArticleDep, session: SessionDep, pager: PagerDep
 ) -> Page[RevisionRead]:
     """The versions before each save, newest first."""
     rows, total = await revisions.list_revisions(
@@ -155,7 +165,7 @@ async def list_revisions(
 )
 async def restore_revision(
     number: int,
-    article: ArticleDep,
+    article: OwnArticleDep,
     request: Request,
     response: Response,
     session: SessionDep,
@@ -173,13 +183,13 @@ async def restore_revision(
     "/{article_id}/preview",
     response_model=PreviewLink,
     summary="Make a preview link",
-    responses=problem_responses(401, 403, 404),
+    responses=problem_responses(401, 404),
 )
 async def preview_link(
-    article: ArticleDep, request: Request, settings: SettingsDep, user: CurrentUser
+    article: OwnArticleDep, request: Request, settings: SettingsDep
 ) -> PreviewLink:
     """A signed, expiring link that shows this article as it would look published, to
-    anyone who has it: how a separate frontend shows drafts."""
-    token, expires = service.preview_token(settings, user=user, article=article)
-    url = str(request.url_for("get_preview", token=token))
+    anyone who has it: how a separate frontend shows drafts. It dies with the article."""
+    token, expires = service.preview_token(settings, article=article)
+    url = urls.url_for(request, "get_preview", token=token)
     return PreviewLink(token=token, url=url, expires_at=expires)

@@ -3,11 +3,10 @@
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
-from app.articles.errors import ArticleNotFound
 from app.articles.models import Article
 from app.articles.schemas import ArticleCreate, ArticleUpdate
 from app.articles.service import (
@@ -31,23 +30,34 @@ from app.experts.models import Expert
 from app.pagination import PageParams
 from app.programs.models import Program
 from app.topics.models import Topic
-from app.workflow import LIVE_STATUSES, Status, status_condition
+from app.workflow import LIVE_STATUSES, Status, public, status_condition
 
 _TOPIC_OPTIONS = (joinedload(Topic.parent),)
 _RELATION_FIELDS = {"primary_topic", "topics", "programs", "authors", "featured_experts"}
 
 
+def readable_by(user: User, *, unpublished: bool = False) -> ColumnElement[bool]:
+    """The articles `user` may read in the admin API: editors and admins every one; authors
+    their own and what is public. With `unpublished` (revisions, preview links: they show
+    more than the public version) authors only their own. The rest is a 404 to them."""
+    if user.role is not Role.author:
+        return true()
+    own = Article.created_by_id == user.id
+    return own if unpublished else or_(own, public(Article))
+
+
 async def list_articles(
     session: AsyncSession,
     *,
+    user: User,
     filters: ArticleFilters,
     statuses: list[Status],
     sort: ArticleSort,
     page: PageParams,
 ) -> tuple[list[Article], int]:
-    """One page of articles in any status, with the public filters plus `status`."""
+    """One page of the articles `user` may read, with the public filters plus `status`."""
     now = utcnow()
-    where = filter_conditions(filters, now)
+    where = [*filter_conditions(filters, now), readable_by(user)]
     if statuses:
         where.append(status_condition(Article, statuses, now=now))
     total = await session.scalar(select(func.count()).select_from(Article).where(*where))
@@ -56,11 +66,15 @@ async def list_articles(
     return list(rows.unique()), total or 0
 
 
-async def get_article(session: AsyncSession, *, article_id: int) -> Article:
-    """The article with this id, in any status, or ArticleNotFound."""
+async def get_article(
+    session: AsyncSession, *, article_id: int, user: User | None, unpublished: bool = False
+) -> Article:
+    """The article with this id, in any status, if `user` may read it (see `readable_by`;
+    None: the app itself, after a write or for a preview link), or NotFound."""
+    visible = true() if user is None else readable_by(user, unpublished=unpublished)
     stmt = (
         select(Article)
-        .where(Article.id == article_id)
+        .where(Article.id == article_id, visible)
         .options(*load_options(utcnow(), public_only=False))
     )
     article = (await session.scalars(stmt)).unique().one_or_none()
@@ -238,7 +252,7 @@ async def _reloaded(session: AsyncSession, article: Article) -> Article:
     """The article read back after a write, with every relation the response shows."""
     article_id = article.id
     session.expire(article)
-    return await get_article(session, article_id=article_id)
+    return await get_article(session, article_id=article_id, user=None)
 
 
 async def delete_article(session: AsyncSession, *, user: User, article: Article) -> None:
@@ -279,29 +293,30 @@ async def restore_revision(
     return restored
 
 
-def preview_token(settings: Settings, *, user: User, article: Article) -> tuple[str, datetime]:
-    """A signed token that shows this article, as it is now, to whoever holds it."""
-    _check_may_read_preview(user, article)
+def preview_token(settings: Settings, *, article: Article) -> tuple[str, datetime]:
+    """A signed token that shows this article, as it is now, to whoever holds it. Load the
+    article with `unpublished=True`: an author may only share their own."""
     return tokens.sign(
         settings,
         purpose="preview",
         ttl=timedelta(hours=settings.preview_token_hours),
         resource=RESOURCE,
         id=article.id,
+        key=article.token_key,
     )
 
 
-def _check_may_read_preview(user: User, article: Article) -> None:
-    if user.role is Role.author and article.created_by_id != user.id:
-        raise Forbidden("Authors can only preview their own articles.")
-
-
 async def get_preview(session: AsyncSession, settings: Settings, *, token: str) -> Article:
-    """The article a preview token was made for, in whatever status it is now."""
+    """The article a preview token was made for, in whatever status it is now; NotFound
+    once that article is deleted, even if a new one got its id."""
     claims = tokens.read(settings, token, purpose="preview")
     if claims.get("resource") != RESOURCE:
         raise NotFound("This preview is not of an article.")
+    gone = NotFound("The article this preview link was made for no longer exists.")
     try:
-        return await get_article(session, article_id=int(claims["id"]))
+        article = await get_article(session, article_id=int(claims["id"]), user=None)
     except NotFound as exc:
-        raise ArticleNotFound(str(claims["id"])) from exc
+        raise gone from exc
+    if article.token_key != claims.get("key"):
+        raise gone
+    return article

@@ -27,18 +27,19 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl
 
 import asyncpg
 import orjson
 from sqlalchemy.ext.asyncio import AsyncEngine
-from starlette.datastructures import URL
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from app import urls
 from app.articles.models import ArticleKind
 from app.articles.service import Facet, PublicArticleSort, TopicMatch, facet_counts
 from app.cache.middleware import DOCUMENT
-from app.pagination import DEFAULT_PER_PAGE, MAX_PER_PAGE
+from app.clock import utcnow
+from app.pagination import DEFAULT_PER_PAGE, MAX_PER_PAGE, link_header
 from app.workflow import LIVE_STATUSES
 
 PATH = "/api/v1/articles"
@@ -518,25 +519,9 @@ def _name(program: dict[str, Any]) -> Any:
 
 
 def _link(scope: Scope, page: int, pages: int) -> bytes:
-    """`app.pagination.set_link_header` for this request: the same URLs Starlette's
-    `include_query_params(page=n)` makes (other parameters kept in order, `page` last)."""
-    links = {"first": 1, "last": max(pages, 1)}
-    if page > 1:
-        links["prev"] = min(page - 1, max(pages, 1))
-    if page < pages:
-        links["next"] = page + 1
-    base = str(URL(scope=scope).replace(query=""))
-    kept = [
-        (name, value)
-        for name, value in parse_qsl(
-            scope["query_string"].decode("latin-1"), keep_blank_values=True
-        )
-        if name != "page"
-    ]
-    return ", ".join(
-        f'<{base}?{urlencode([*kept, ("page", number)])}>; rel="{rel}"'
-        for rel, number in links.items()
-    ).encode("latin-1")
+    """`app.pagination.set_link_header` for this request."""
+    url = urls.absolute(scope["app"].state.settings, scope["path"])
+    return link_header(url, scope["query_string"], page=page, pages=pages).encode("latin-1")
 
 
 class FastArticleList:
@@ -568,7 +553,7 @@ class FastArticleList:
         )
         async with _driver(scope) as (dialect, raw, generic):
             sql, names = statement(dialect, shape)
-            now = datetime.now(UTC)
+            now = utcnow()
             bound = now if dialect == "postgresql" else now.strftime("%Y-%m-%d %H:%M:%S.%f")
             rows = await _fetch(dialect, raw, generic, sql, names, arguments(names, params, bound))
         total = int(rows[0][0]) if rows else 0

@@ -19,6 +19,7 @@ from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
 from sqlalchemy.ext.orderinglist import ordering_list
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.auth.tokens import new_row_key
 from app.db import Base, utcnow
 from app.workflow import Owned, Seo, Status, Workflow, live_index, str_enum
 
@@ -114,9 +115,12 @@ class Article(Workflow, Owned, Seo, Base):
     __table_args__ = (
         Index("ix_article_status_published_at", "status", "published_at"),
         live_index("article"),
+        {"sqlite_autoincrement": True},  # a deleted article's id is never reused
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Preview links carry it, so a link dies with its article (see app/auth/models.py User).
+    token_key: Mapped[str] = mapped_column(String(32), default=new_row_key)
     slug: Mapped[str] = mapped_column(String(300), unique=True)
     kind: Mapped[ArticleKind] = mapped_column(str_enum(ArticleKind, "kind"), index=True)
     title: Mapped[str] = mapped_column(String(500))

@@ -1,9 +1,16 @@
-from typing import Annotated
-
-from pydantic import AwareDatetime, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import AwareDatetime, ConfigDict, Field, field_validator
 
 from app.articles.models import ArticleKind
-from app.editorial.schemas import HttpUrlText, ShortText, Slug, Title, WriteModel
+from app.editorial.schemas import (
+    Html,
+    HttpUrlText,
+    LongText,
+    ShortText,
+    Slug,
+    Text,
+    Title,
+    WriteModel,
+)
 from app.refs import ASIA, CHINA, LYLE, ExpertRef, ProgramRef, TopicRef, TopicWithParent
 from app.schemas import ReadModel, Timestamp, drop_hidden
 from app.workflow import Status
@@ -124,8 +131,8 @@ class PressContactWrite(WriteModel):
 
 
 class _ArticleFields(WriteModel):
-    summary: str | None = Field(default=None, max_length=5000)
-    body: str | None = Field(default=None, description="HTML; sanitized on the way in.")
+    summary: LongText | None = None
+    body: Html | None = Field(default=None, description="HTML; sanitized on the way in.")
     published_at: AwareDatetime | None = Field(
         default=None, description="With `status: published`, a future time schedules it."
     )
@@ -141,7 +148,7 @@ class _ArticleFields(WriteModel):
     press_contact: PressContactWrite | None = None
     image_url: HttpUrlText | None = None
     image_alt: ShortText | None = None
-    seo_title: Annotated[str, StringConstraints(max_length=300)] | None = None
+    seo_title: Text(max_length=300, strip=False) | None = None
     seo_description: ShortText | None = None
     canonical_url: HttpUrlText | None = None
     og_image_url: HttpUrlText | None = None

@@ -3,6 +3,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 
+from app import urls
 from app.auth import admin_service as service
 from app.auth.dependencies import CurrentUser
 from app.auth.models import Role, User
@@ -66,7 +67,7 @@ async def create_user(
     if replayed := await idempotency.replay():
         return replayed
     created = await service.create_user(session, actor=user, data=body)
-    location = str(request.url_for("get_user_admin", user_id=created.id))
+    location = urls.url_for(request, "get_user_admin", user_id=created.id)
     response = JSONResponse(
         UserAdminRead.model_validate(created).model_dump(mode="json"),
         status_code=201,

@@ -15,7 +15,7 @@ TOKEN_URL = "/api/v1/admin/auth/token"
 
 oauth2_scheme = OAuth2PasswordBearer(
     tokenUrl=TOKEN_URL,
-    scheme_name="Editor sign-in",
+    scheme_name="EditorSignIn",  # a component name: letters, digits, . _ -
     description="Sign in with your email and password; Swagger UI keeps the token.",
     auto_error=False,
 )
@@ -55,7 +55,7 @@ EditorOrAdmin = require_role(Role.admin, Role.editor)
 
 api_key_header = APIKeyHeader(
     name="X-API-Key",
-    scheme_name="Partner key",
+    scheme_name="PartnerKey",
     description="A partner API key (admins create them at /api/v1/admin/api-keys).",
     auto_error=False,
 )

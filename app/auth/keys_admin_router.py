@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 
+from app import urls
 from app.auth import keys_admin_service as service
 from app.auth.dependencies import CurrentUser
 from app.auth.keys_schemas import ApiKeyCreate, ApiKeyRead, ApiKeySecret, ApiKeyState, with_secret
@@ -65,7 +66,7 @@ async def create_key(
         return replayed
     row, minted = await service.create_key(session, actor=user, data=body)
     headers = {
-        "Location": str(request.url_for("get_api_key_admin", key_id=row.id)),
+        "Location": urls.url_for(request, "get_api_key_admin", key_id=row.id),
         **NO_STORE,
     }
     answer = with_secret(row, minted.key)

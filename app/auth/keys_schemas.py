@@ -8,14 +8,13 @@ from pydantic import (
     AwareDatetime,
     ConfigDict,
     Field,
-    StringConstraints,
     computed_field,
     field_validator,
 )
 
 from app.auth.models import ApiKeyScope
 from app.db import utcnow
-from app.editorial.schemas import WriteModel
+from app.editorial.schemas import Text, WriteModel
 from app.schemas import ReadModel, Timestamp
 
 MAX_RATE_LIMIT = 100_000
@@ -27,7 +26,7 @@ class ApiKeyState(enum.StrEnum):
     expired = "expired"
 
 
-KeyName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+KeyName = Text(min_length=1, max_length=200)
 RateLimit = Annotated[int, Field(ge=1, le=MAX_RATE_LIMIT)]
 
 

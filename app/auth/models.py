@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Optional
 from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.auth.tokens import new_row_key
 from app.db import Base, UTCDateTime, utcnow
 from app.workflow import Timestamped, str_enum
 
@@ -22,8 +23,12 @@ class User(Timestamped, Base):
     """Someone who signs in to the admin API."""
 
     __tablename__ = "user"
+    __table_args__ = {"sqlite_autoincrement": True}  # a deleted user's id is never reused
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Access tokens carry it: a token names this row, not whichever row gets its id next.
+    # (Migration 0011 gives it a random server default too, for rows inserted in SQL.)
+    token_key: Mapped[str] = mapped_column(String(32), default=new_row_key)
     email: Mapped[str] = mapped_column(String(320), unique=True)
     display_name: Mapped[str] = mapped_column(String(200))
     role: Mapped[Role] = mapped_column(str_enum(Role, "role"))

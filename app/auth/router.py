@@ -19,7 +19,9 @@ def _seconds_until(moment: datetime) -> int:
     return max(0, int((moment - utcnow()).total_seconds()))
 
 
-def _token_response(pair: service.TokenPair) -> TokenResponse:
+def _token_response(pair: service.TokenPair, response: Response) -> TokenResponse:
+    # RFC 6749 5.1: an answer holding tokens is never kept by a cache.
+    response.headers.update({"Cache-Control": "no-store", "Pragma": "no-cache"})
     return TokenResponse(
         access_token=pair.access_token,
         expires_in=_seconds_until(pair.access_expires_at),
@@ -39,17 +41,18 @@ async def token(
     session: SessionDep,
     settings: SettingsDep,
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    response: Response,
 ) -> TokenResponse:
     """Exchange an email (`username`) and password for tokens. Failed attempts are
-    throttled per account and per client address; the answer never says which part was
-    wrong or whether the account exists."""
+    throttled per (account, client address) and per address; the answer never says which
+    part was wrong or whether the account exists."""
     client = request.client.host if request.client else "unknown"
     user = await service.authenticate(
         session, settings, email=form.username, password=form.password, client=client
     )
     pair = await service.issue_tokens(session, settings, user=user)
     await audit.record(session, user=user, action="login", resource="user", resource_id=user.id)
-    return _token_response(pair)
+    return _token_response(pair, response)
 
 
 @router.post(
@@ -59,12 +62,12 @@ async def token(
     responses=problem_responses(401, 422),
 )
 async def refresh(
-    body: RefreshRequest, session: SessionDep, settings: SettingsDep
+    body: RefreshRequest, session: SessionDep, settings: SettingsDep, response: Response
 ) -> TokenResponse:
     """A new access token and a new refresh token; the one sent is spent. Sending a spent
     token again revokes every token of that sign-in."""
     pair = await service.refresh(session, settings, token=body.refresh_token)
-    return _token_response(pair)
+    return _token_response(pair, response)
 
 
 @router.post(

@@ -11,7 +11,7 @@ from pydantic import (
 )
 
 from app.auth.models import Role
-from app.editorial.schemas import Slug, WriteModel, reject_null
+from app.editorial.schemas import Slug, Text, WriteModel, reject_null
 from app.refs import LYLE, ExpertRef
 from app.schemas import ReadModel, Timestamp
 
@@ -114,7 +114,7 @@ Password = Annotated[
         }
     ),
 ]
-DisplayName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+DisplayName = Text(min_length=1, max_length=200)
 
 
 class UserCreate(WriteModel):

@@ -1,16 +1,16 @@
 """Accounts, sign-in with throttling, and the access/refresh token pair."""
 
-import math
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NoReturn
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth import passwords, tokens
-from app.auth.errors import InvalidCredentials, InvalidToken, TooManyAttempts
-from app.auth.models import LoginFailure, RefreshToken, Role, User
+from app.auth import passwords, throttling, tokens
+from app.auth.errors import InvalidCredentials, InvalidToken
+from app.auth.models import RefreshToken, Role, User
 from app.config import Settings
 from app.db import utcnow
 from app.errors import Conflict, NotFound
@@ -28,44 +28,16 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
-async def _retry_after(
-    session: AsyncSession, *, column, value: str, limit: int, since: datetime, window: timedelta
-) -> int | None:
-    stmt = select(func.count(), func.min(LoginFailure.created_at)).where(
-        column == value, LoginFailure.created_at >= since
-    )
-    count, oldest = (await session.execute(stmt)).one()
-    if count < limit or oldest is None:
-        return None
-    return max(1, math.ceil((oldest + window - utcnow()).total_seconds()))
-
-
-async def _check_throttle(
-    session: AsyncSession, settings: Settings, email: str, client: str
-) -> None:
-    window = timedelta(minutes=settings.login_failure_window_minutes)
-    since = utcnow() - window
-    for column, value, limit in (
-        (LoginFailure.email, email, settings.login_failures_per_account),
-        (LoginFailure.client, client, settings.login_failures_per_client),
-    ):
-        wait = await _retry_after(
-            session, column=column, value=value, limit=limit, since=since, window=window
-        )
-        if wait is not None:
-            raise TooManyAttempts(wait)
-
-
 async def authenticate(
     session: AsyncSession, settings: Settings, *, email: str, password: str, client: str
 ) -> User:
     """The active user with these credentials; failures are counted and throttled."""
     email = normalize_email(email)
-    await _check_throttle(session, settings, email, client)
+    await throttling.check(session, settings, email=email, client=client)
     user = await session.scalar(select(User).where(User.email == email))
     valid = passwords.verify_password(password, user.password_hash if user else None)
     if not valid or user is None or not user.is_active:
-        session.add(LoginFailure(email=email, client=client))
+        throttling.record_failure(session, email=email, client=client)
         raise InvalidCredentials()
     user.last_login_at = utcnow()
     return user
@@ -83,19 +55,23 @@ async def _store_refresh(
     return token, expires
 
 
-def _access_token(settings: Settings, user: User) -> tuple[str, datetime]:
+def access_token(
+    settings: Settings, user: User, *, ttl: timedelta | None = None
+) -> tuple[str, datetime]:
+    """A signed access token for this user (this row: it carries the row's `token_key`)."""
     return tokens.sign(
         settings,
         purpose="access",
-        ttl=timedelta(minutes=settings.access_token_minutes),
+        ttl=ttl or timedelta(minutes=settings.access_token_minutes),
         sub=str(user.id),
+        key=user.token_key,
         role=user.role.value,
     )
 
 
 async def issue_tokens(session: AsyncSession, settings: Settings, *, user: User) -> TokenPair:
     """A new access token and the first refresh token of a new family."""
-    access, access_exp = _access_token(settings, user)
+    access, access_exp = access_token(settings, user)
     refresh, refresh_exp = await _store_refresh(
         session, settings, user=user, family=uuid.uuid4().hex
     )
@@ -112,25 +88,49 @@ async def _revoke_family(session: AsyncSession, family: str) -> None:
 
 async def refresh(session: AsyncSession, settings: Settings, *, token: str) -> TokenPair:
     """Rotate a refresh token: the old one is spent; reusing a spent one revokes its family."""
-    stored = await session.scalar(
-        select(RefreshToken).where(RefreshToken.token_hash == tokens.hash_refresh_token(token))
+    token_hash = tokens.hash_refresh_token(token)
+    spent = await _spend(session, token_hash)
+    if spent is None:
+        await _refuse(session, token_hash)
+    user_id, family = spent
+    user = await session.get(User, user_id)
+    if user is None or not user.is_active:
+        raise InvalidToken()
+    access, access_exp = access_token(settings, user)
+    new_refresh, refresh_exp = await _store_refresh(session, settings, user=user, family=family)
+    return TokenPair(access, access_exp, new_refresh, refresh_exp)
+
+
+async def _spend(session: AsyncSession, token_hash: str) -> tuple[int, str] | None:
+    """Mark the token used, if it is usable, in one statement: of two parallel refreshes
+    of one token exactly one gets a row back (the other waits for its lock, then sees
+    `used_at` set)."""
+    now = utcnow()
+    stmt = (
+        update(RefreshToken)
+        .where(
+            RefreshToken.token_hash == token_hash,
+            RefreshToken.used_at.is_(None),
+            RefreshToken.revoked_at.is_(None),
+            RefreshToken.expires_at > now,
+        )
+        .values(used_at=now)
+        .returning(RefreshToken.user_id, RefreshToken.family)
+        .execution_options(synchronize_session=False)
     )
+    row = (await session.execute(stmt)).one_or_none()
+    return None if row is None else (row.user_id, row.family)
+
+
+async def _refuse(session: AsyncSession, token_hash: str) -> NoReturn:
+    """Why a token could not be spent, as InvalidToken; a spent one revokes its family."""
+    stored = await session.scalar(select(RefreshToken).where(RefreshToken.token_hash == token_hash))
     if stored is None:
         raise InvalidToken()
     if stored.used_at is not None or stored.revoked_at is not None:
         await _revoke_family(session, stored.family)
         raise InvalidToken("This refresh token was already used or revoked.")
-    if stored.expires_at <= utcnow():
-        raise InvalidToken("This refresh token has expired.")
-    user = await session.get(User, stored.user_id)
-    if user is None or not user.is_active:
-        raise InvalidToken()
-    stored.used_at = utcnow()
-    access, access_exp = _access_token(settings, user)
-    new_refresh, refresh_exp = await _store_refresh(
-        session, settings, user=user, family=stored.family
-    )
-    return TokenPair(access, access_exp, new_refresh, refresh_exp)
+    raise InvalidToken("This refresh token has expired.")
 
 
 async def logout(session: AsyncSession, *, token: str) -> None:
@@ -145,8 +145,12 @@ async def logout(session: AsyncSession, *, token: str) -> None:
 async def user_from_access_token(session: AsyncSession, settings: Settings, *, token: str) -> User:
     """The active user an access token was issued to, or InvalidToken."""
     claims = tokens.read(settings, token, purpose="access")
-    user = await session.get(User, int(claims["sub"]))
-    if user is None or not user.is_active:
+    try:
+        user = await session.get(User, int(claims["sub"]))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InvalidToken() from exc
+    # The key tells this row from a later one given the same id (and from a deleted one).
+    if user is None or not user.is_active or user.token_key != claims.get("key"):
         raise InvalidToken()
     return user
 

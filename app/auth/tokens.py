@@ -8,6 +8,7 @@ from typing import Any
 
 import jwt
 
+from app import clock
 from app.auth.errors import InvalidToken
 from app.config import Settings
 from app.db import utcnow
@@ -28,14 +29,21 @@ def sign(
 def read(settings: Settings, token: str, *, purpose: str) -> dict[str, Any]:
     """The claims of a valid, unexpired token of this purpose, or InvalidToken."""
     try:
-        claims = jwt.decode(
-            token, settings.secret_key, algorithms=[ALGORITHM], options={"require": ["exp"]}
-        )
+        claims = jwt.decode(token, settings.secret_key, algorithms=[ALGORITHM], options=_OPTIONS)
     except jwt.PyJWTError as exc:
         raise InvalidToken() from exc
-    if claims.get("typ") != purpose:
+    if claims.get("typ") != purpose or not _unexpired(claims["exp"]):
         raise InvalidToken()
     return claims
+
+
+# Times are checked against the app's clock (app/clock.py), not PyJWT's wall clock, so
+# "now" is the same instant the token was signed against.
+_OPTIONS = {"require": ["exp"], "verify_exp": False, "verify_iat": False, "verify_nbf": False}
+
+
+def _unexpired(exp: object) -> bool:
+    return isinstance(exp, int | float) and clock.timestamp() < exp
 
 
 def new_refresh_token() -> tuple[str, str]:
@@ -46,3 +54,8 @@ def new_refresh_token() -> tuple[str, str]:
 
 def hash_refresh_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_row_key() -> str:
+    """A random key for a row, which tokens naming the row embed."""
+    return secrets.token_hex(16)

@@ -10,12 +10,13 @@ answer read from the database before a commit is never stored after that commit'
 
 import math
 import struct
-import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
 
 import orjson
+
+from app.clock import timestamp
 
 Headers = list[tuple[bytes, bytes]]
 
@@ -142,7 +143,7 @@ class MemoryBackend:
     async def lookup(self, key: str) -> Lookup:
         stored = self._entries.get(key)
         if stored is not None:
-            if stored.expires_at > time.time():
+            if stored.expires_at > timestamp():
                 self._entries.move_to_end(key)
                 return Lookup(stored.entry, self._seq, self.next_change)
             self._drop(key)
@@ -176,7 +177,7 @@ class MemoryBackend:
 
     async def purge(self, tags: set[str], *, next_change: Any = UNKNOWN) -> None:
         self.purge_now(tags)
-        self.next_change = merge_next_change(self.next_change, next_change, now=time.time())
+        self.next_change = merge_next_change(self.next_change, next_change, now=timestamp())
 
     def purge_now(self, tags: set[str]) -> None:
         """Drop every entry carrying one of `tags` (`*`: all of them)."""
@@ -249,6 +250,9 @@ end
 return 1
 """
 
+# A stored entry starts with its own expiry (epoch seconds), checked on every read.
+_EXPIRES = struct.Struct(">d")
+
 # Epoch milliseconds stand for "no scheduled change" (9999-12-31).
 _NEVER_MS = 253402300799000
 
@@ -283,7 +287,8 @@ class RedisBackend:
         self._purge = self.redis.register_script(_PURGE)
 
     def _entry_key(self, key: str) -> str:
-        return f"{self.prefix}e:{key}"
+        # "e2": entries carry their expiry; ones in the older layout are never read.
+        return f"{self.prefix}e2:{key}"
 
     def _tag_key(self, tag: str) -> str:
         return f"{self.prefix}t:{tag}"
@@ -292,7 +297,10 @@ class RedisBackend:
         blob, seq, next_change = await self.redis.mget(
             self._entry_key(key), self._seq_key, self._next_key
         )
-        entry = Entry.decode(blob) if blob is not None else None
+        entry = None
+        # Redis expires the key in real time; the app's clock (which tests move) decides.
+        if blob is not None and _EXPIRES.unpack_from(blob)[0] > timestamp():
+            entry = Entry.decode(blob[_EXPIRES.size :])
         return Lookup(entry, (seq or b"0").decode(), _from_ms(next_change))
 
     async def store(
@@ -305,17 +313,18 @@ class RedisBackend:
         expires_at: float,
         next_change: Any = UNKNOWN,
     ) -> bool:
-        ttl_ms = math.floor((expires_at - time.time()) * 1000)
+        ttl_ms = math.floor((expires_at - timestamp()) * 1000)
         if ttl_ms <= 0 or entry.size > self.max_bytes:
             return False
         keys = [self._seq_key, self._next_key, self._entry_key(key)]
         keys += [self._tag_key(tag) for tag in [*tags, "*"]]
-        args = [token, entry.encode(), ttl_ms, _to_ms(next_change)]
+        blob = _EXPIRES.pack(expires_at) + entry.encode()
+        args = [token, blob, ttl_ms, _to_ms(next_change)]
         return bool(await self._store(keys=keys, args=args))
 
     async def purge(self, tags: set[str], *, next_change: Any = UNKNOWN) -> None:
         keys = [self._seq_key, self._next_key, *(self._tag_key(t) for t in sorted(tags))]
-        now_ms = math.floor(time.time() * 1000)
+        now_ms = math.floor(timestamp() * 1000)
         await self._purge(keys=keys, args=[_to_ms(next_change), now_ms])
 
     async def clear(self) -> None:

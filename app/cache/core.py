@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from sqlalchemy.orm import Session
 
+from app import clock
 from app.cache.backends import NEVER, UNKNOWN, Backend, Entry, Lookup, MemoryBackend, RedisBackend
 from app.cache.invalidation import PENDING, Touched, resolve, subscribe_to_flushes
 from app.cache.schedule import next_change_statement
@@ -67,7 +68,7 @@ class ResponseCache:
 
     async def store(self, key: str, entry: Entry, tags: list[str], seen: Lookup) -> bool:
         """Keep an answer until its TTL, the next scheduled change, or a purge."""
-        now = time.time()
+        now = clock.timestamp()
         next_change, fresh = seen.next_change, UNKNOWN
         if next_change is UNKNOWN or next_change <= now:
             next_change = fresh = await self.next_change()
@@ -118,7 +119,7 @@ class ResponseCache:
         if backend.next_change is UNKNOWN:
             moment = session.connection().scalar(next_change_statement(utcnow()))
             backend.next_change = moment.timestamp() if moment is not None else NEVER
-        now = time.time()
+        now = clock.timestamp()
         for moment in touched.moments:
             if moment > now:
                 backend.lower_next_change(moment)

@@ -5,10 +5,12 @@ Surrogate keys are derived from the response JSON, so no router has to declare t
 `list-{type}` for a list (`list-articles`), `{type}-{id}` (or `{type}-{slug}` where the
 JSON carries no id) for the detail and for each list item, and `{type}-{slug}` for every
 topic, expert and program nested under the field names in `NESTED`. The invalidation side
-(`app.cache.invalidation`) names touched rows the same way.
+(`app.cache.invalidation`) names touched rows the same way. A key is made only of an id or
+of a value that has the shape of a slug: nothing a client sends reaches the header as sent.
 """
 
 import hashlib
+import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -63,6 +65,12 @@ QUERY_REFS: dict[str, str] = {
 ANY_CONTENT = "any-content"
 EVERYTHING = "*"
 
+# The shape of a slug (`app.editorial.schemas.SLUG_PATTERN`) and of a type name: anything
+# else (a space, a control character, `%0D`) names no resource and makes no key.
+_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# What a key may hold in the header: visible ASCII, no space (the separator).
+_KEY = re.compile(r"[\x21-\x7e]+")
+
 
 def is_public_path(path: str) -> bool:
     """Whether GETs of this path get conditional GET and may be shared."""
@@ -97,9 +105,10 @@ def _param_name(pair: bytes) -> str:
     return unquote_plus(name) if "%" in name or "+" in name else name
 
 
-def request_key(scheme: str, host: bytes, path: str, query_string: bytes) -> str:
-    """The cache key of a GET: the host is in it because the Link header names it."""
-    key = f"GET {scheme}://{host.decode('latin-1')}{path}"
+def request_key(path: str, query_string: bytes) -> str:
+    """The cache key of a GET. No host: every URL in an answer is on PUBLIC_API_URL, so
+    a client choosing its `Host` gets the same answer and cannot add entries."""
+    key = f"GET {path}"
     return f"{key}?{canonical_query(query_string).decode('latin-1')}" if query_string else key
 
 
@@ -175,7 +184,16 @@ def _own_key(kind: str, item: dict[str, Any]) -> str | None:
     for field in ("id", "slug"):
         value = item.get(field)
         if isinstance(value, int | str) and not isinstance(value, bool):
-            return f"{kind}-{value}"
+            return named(kind, value)
+    return None
+
+
+def named(kind: str, value: int | str) -> str | None:
+    """`{kind}-{value}`, or None when either is not an id or slug-shaped name."""
+    if not _NAME.fullmatch(kind):
+        return None
+    if isinstance(value, int) or _NAME.fullmatch(value):
+        return f"{kind}-{value}"
     return None
 
 
@@ -194,7 +212,7 @@ def _walk(keys: dict[str, None], node: dict[str, Any]) -> None:
         for child in _children(value):
             slug = child.get("slug")
             if isinstance(slug, str):
-                keys[f"{kind}-{slug}"] = None
+                _add(keys, named(kind, slug))
             if not _NESTED_FIELDS.isdisjoint(child):  # most refs are leaves: skip the walk
                 _walk(keys, child)
 
@@ -223,10 +241,9 @@ def _query_refs(keys: dict[str, None], query_string: bytes) -> None:
         kind = QUERY_REFS.get(_param_name(name))
         if kind and value:
             for slug in unquote_plus(value.decode("latin-1")).split(","):
-                if slug.strip():
-                    keys[f"{kind}-{slug.strip()}"] = None
+                _add(keys, named(kind, slug.strip()))
 
 
 def header_value(keys: Iterable[str]) -> bytes:
-    """The Surrogate-Key header: space-separated keys."""
-    return " ".join(keys).encode("latin-1", "replace")
+    """The Surrogate-Key header: space-separated keys (any other key is left out)."""
+    return " ".join(key for key in keys if _KEY.fullmatch(key)).encode("ascii")

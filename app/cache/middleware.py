@@ -8,7 +8,6 @@ request, and still passes through every middleware added after this one.
 
 import logging
 import time
-from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -17,6 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.cache import keys as k
 from app.cache.backends import Entry, Headers, Lookup
 from app.cache.core import CacheUnavailable, ResponseCache
+from app.clock import utcnow
 
 log = logging.getLogger("app.cache")
 
@@ -43,18 +43,16 @@ class CacheMiddleware:
         path = scope["path"]
         if not k.is_public_path(path):
             return await self.app(scope, receive, send)
-        if_none_match = host = None
+        if_none_match = None
         private = False
         for name, value in scope["headers"]:
             if name == b"if-none-match":
                 if_none_match = value
-            elif name == b"host":
-                host = value
             elif name == b"authorization" or name == b"x-api-key":
                 private = True
         key = seen = None
         if self.cache.enabled and not private:
-            key = k.request_key(scope["scheme"], host or b"", path, scope["query_string"])
+            key = k.request_key(path, scope["query_string"])
             try:
                 seen = await self.cache.lookup(key)
             except CacheUnavailable as exc:
@@ -131,7 +129,7 @@ class _Miss:
         own_policy = _header(raw, b"cache-control")
         shareable = not self.private and own_policy is None and not _header(raw, b"set-cookie")
         document = _json(raw, body) if self.document is _UNREAD else self.document
-        now = datetime.now(UTC)
+        now = utcnow()
         modified = k.last_modified(document, default=now) if document is not None else now
         headers = [h for h in raw if h[0] not in OURS]
         headers.append((b"last-modified", k.http_date(modified).encode()))

@@ -6,7 +6,9 @@ transaction: `seq` therefore grows in the order rows are numbered, and a row com
 after a reader has read up to `seq = n` is numbered above `n`. No writer can be skipped.
 """
 
-from collections.abc import Callable, Iterable
+import logging
+from collections.abc import AsyncIterator, Callable, Iterable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -37,6 +39,8 @@ from app.programs.schemas import ProgramDetail
 from app.topics.models import Topic
 from app.topics.schemas import TopicDetail
 from app.workflow import Workflow, visible_to
+
+log = logging.getLogger("app.changes")
 
 # pg_advisory_xact_lock key for numbering changes ("pressroo" in ASCII).
 SEQUENCE_LOCK = 0x7072657373726F6F
@@ -83,23 +87,48 @@ async def render_many(
     session: AsyncSession, *, keys: Iterable[tuple[str, int]], reader: Any
 ) -> dict[tuple[str, int], dict | None]:
     """Each (resource, id) as its public detail endpoint shows it to `reader`, or None when
-    that reader cannot see it (or it is gone): one query per resource type."""
+    that reader cannot see it (or it is gone): one query per resource type. An object that
+    cannot be rendered is logged and left out of the answer, so it never blocks the rest."""
     out: dict[tuple[str, int], dict | None] = {}
     now = utcnow()
-    for name, ids in _by_resource(keys).items():
-        spec = RESOURCES[name]
-        stmt = select(spec.model).where(spec.model.id.in_(sorted(ids)))
-        condition = _visible(spec.model, sees_embargoed=reader.sees_embargoed, now=now)
-        if condition is not None:
-            stmt = stmt.where(condition)
-        stmt = stmt.options(*spec.options(now)).execution_options(populate_existing=True)
-        found = {row.id: row for row in (await session.scalars(stmt)).unique()}
-        for resource_id in ids:
-            row = found.get(resource_id)
-            out[name, resource_id] = (
-                None if row is None else spec.schema.model_validate(row).model_dump(mode="json")
-            )
+    async with _fresh(session) as reading:
+        for name, ids in _by_resource(keys).items():
+            spec = RESOURCES[name]
+            stmt = select(spec.model).where(spec.model.id.in_(sorted(ids)))
+            condition = _visible(spec.model, sees_embargoed=reader.sees_embargoed, now=now)
+            if condition is not None:
+                stmt = stmt.where(condition)
+            found = {
+                row.id: row
+                for row in (await reading.scalars(stmt.options(*spec.options(now)))).unique()
+            }
+            for resource_id in sorted(ids):
+                row = found.get(resource_id)
+                if row is None:
+                    out[name, resource_id] = None
+                elif (rendered := _render_one(spec, name, row)) is not None:
+                    out[name, resource_id] = rendered
     return out
+
+
+@asynccontextmanager
+async def _fresh(session: AsyncSession) -> AsyncIterator[AsyncSession]:
+    """A session of its own on the caller's connection and transaction. Its identity map
+    starts empty, so objects the caller loaded before (with other loader options) cannot
+    stand in for the ones rendered, half loaded; `populate_existing` did not do: a topic met
+    first as another topic's parent kept its own `parent` unloaded."""
+    await session.flush()
+    connection = await session.connection()
+    async with AsyncSession(bind=connection, autoflush=False, expire_on_commit=False) as fresh:
+        yield fresh
+
+
+def _render_one(spec: Resource, name: str, row: Any) -> dict | None:
+    try:
+        return spec.schema.model_validate(row).model_dump(mode="json")
+    except Exception:
+        log.exception("cannot render %s %s for the change feed and webhooks; skipped", name, row.id)
+        return None
 
 
 async def render(
@@ -107,7 +136,7 @@ async def render(
 ) -> dict | None:
     """The object as the public detail endpoint shows it to `reader`, or None."""
     rendered = await render_many(session, keys=[(resource, resource_id)], reader=reader)
-    return rendered[resource, resource_id]
+    return rendered.get((resource, resource_id))
 
 
 async def sequenced_public_changes(
@@ -271,6 +300,7 @@ async def feed(session: AsyncSession, *, reader: Any, since: int, limit: int) ->
             object=objects[key],
         )
         for key, row in sorted(latest.items(), key=lambda item: item[1].seq)
+        if key in objects  # one that cannot be rendered is logged, not sent half-made
     ]
     next_cursor = rows[-1].seq if rows else since
     return ChangePage(

@@ -1,4 +1,7 @@
-"""Idempotency-Key on creates (Stripe's pattern): a retry answers the first response."""
+"""Idempotency-Key on creates (Stripe's pattern): a retry answers the first response.
+
+A retry sent while the first request is still running waits for it to finish, then
+answers its stored response (or, if the first failed and stored nothing, runs itself)."""
 
 import hashlib
 import hmac
@@ -11,7 +14,7 @@ from sqlalchemy import select
 
 from app.auth.dependencies import CurrentUser
 from app.auth.models import User
-from app.db import SessionDep
+from app.db import SessionDep, hold_lock
 from app.editorial.models import IdempotencyRecord
 from app.errors import AppError
 
@@ -48,6 +51,8 @@ class Idempotency:
         """The stored answer to an earlier request with this key, if there was one."""
         if self.key is None:
             return None
+        # Held until commit: a concurrent request with this key waits here for our answer.
+        await hold_lock(self.session, f"idempotency {self.user.id} {self.key}")
         record = await self.session.scalar(
             select(IdempotencyRecord).where(
                 IdempotencyRecord.user_id == self.user.id, IdempotencyRecord.key == self.key

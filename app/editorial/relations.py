@@ -7,6 +7,7 @@ from slugify import slugify
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.db import hold_lock
 from app.errors import Conflict, InvalidParameter
 
 Row = TypeVar("Row")
@@ -36,6 +37,8 @@ async def rows_by_slug(
 
 
 async def _taken(session: AsyncSession, model: Any, slug: str, exclude_id: int | None) -> bool:
+    # Held until commit, so a concurrent create of the same slug waits and then sees it taken.
+    await hold_lock(session, f"slug {model.__tablename__} {slug}")
     stmt = select(model.id).where(model.slug == slug)
     if exclude_id is not None:
         stmt = stmt.where(model.id != exclude_id)
@@ -50,7 +53,9 @@ async def claim_slug(
     title: str,
     exclude_id: int | None = None,
 ) -> str:
-    """A free slug: the one asked for (409 if taken), or one made from the title."""
+    """A free slug: the one asked for (409 if taken), or one made from the title.
+
+    Safe against concurrent creates: the slug stays claimed until this transaction ends."""
     if requested:
         if await _taken(session, model, requested, exclude_id):
             raise Conflict(

@@ -1,5 +1,6 @@
 """Types shared by the admin write schemas, and the admin-only read shapes."""
 
+import re
 from typing import Annotated, Any
 
 from pydantic import (
@@ -22,8 +23,51 @@ Slug = Annotated[
 ]
 """A URL slug: lowercase letters, digits and single hyphens."""
 
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
+# What XML 1.0 (so every RSS and Atom feed) cannot carry: C0 controls, lone surrogates,
+# U+FFFE and U+FFFF. Text with lines may hold tabs and line breaks.
+_NOT_IN_A_LINE = re.compile("[\x00-\x1f\ud800-\udfff\ufffe\uffff]")
+_NOT_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _refusing(pattern: re.Pattern[str], rule: str) -> AfterValidator:
+    def check(value: str) -> str:
+        if found := pattern.search(value):
+            raise ValueError(f"{rule} (found U+{ord(found[0]):04X})")
+        return value
+
+    return AfterValidator(check)
+
+
+_ONE_LINE = _refusing(_NOT_IN_A_LINE, "must be one line without control characters")
+_LINES = _refusing(_NOT_IN_TEXT, "must not contain control characters")
+
+
+def Text(
+    *,
+    max_length: int | None = None,
+    min_length: int | None = None,
+    lines: bool = False,
+    strip: bool | None = None,
+    pattern: str | None = None,
+) -> Any:
+    """The type of every text field people write: a control character is a 422 naming the
+    field. One line unless `lines` (bodies, bios: tabs and line breaks allowed); surrounding
+    whitespace is stripped from a line unless `strip=False`."""
+    strip = not lines if strip is None else strip
+    constraints = StringConstraints(
+        strip_whitespace=strip or None,
+        min_length=min_length,
+        max_length=max_length,
+        pattern=pattern,
+    )
+    return Annotated[str, constraints, _LINES if lines else _ONE_LINE]
+
+
+Title = Text(min_length=1, max_length=500)
+ShortText = Text(max_length=500)
+LongText = Text(max_length=5000, lines=True)
+Html = Text(lines=True)
+"""HTML as sent; each service sanitizes it on the way in."""
 
 _http_url = TypeAdapter(AnyHttpUrl)
 
@@ -43,9 +87,7 @@ def _check_url(value: str) -> str:
     return value
 
 
-HttpUrlText = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=2000), AfterValidator(_check_url)
-]
+HttpUrlText = Annotated[Text(max_length=2000), AfterValidator(_check_url)]
 """An absolute http(s) URL, kept as the editor typed it."""
 
 

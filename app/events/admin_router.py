@@ -2,6 +2,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
+from app import urls
 from app.auth.dependencies import CurrentUser
 from app.db import SessionDep
 from app.editorial import revisions
@@ -76,7 +77,7 @@ async def create_event(
     if replayed := await idempotency.replay():
         return replayed
     event = await service.create_event(session, user=user, data=body)
-    location = str(request.url_for("get_event_admin", event_id=event.id))
+    location = urls.url_for(request, "get_event_admin", event_id=event.id)
     response = created(EventAdminRead.model_validate(event), row=event, location=location)
     await idempotency.remember(response)
     return response

@@ -7,12 +7,20 @@ from pydantic import (
     AwareDatetime,
     ConfigDict,
     Field,
-    StringConstraints,
     field_validator,
     model_validator,
 )
 
-from app.editorial.schemas import HttpUrlText, ShortText, Slug, Title, WriteModel
+from app.editorial.schemas import (
+    Html,
+    HttpUrlText,
+    LongText,
+    ShortText,
+    Slug,
+    Text,
+    Title,
+    WriteModel,
+)
 from app.events.models import EventFormat, EventSpeaker
 from app.refs import ASIA_PROGRAM, CHINA, LYLE, ProgramRef, TopicRef
 from app.schemas import ReadModel, Timestamp
@@ -194,13 +202,11 @@ def _known_timezone(value: str) -> str:
     return value
 
 
-TimeZoneName = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=64), AfterValidator(_known_timezone)
-]
+TimeZoneName = Annotated[Text(max_length=64), AfterValidator(_known_timezone)]
 """An IANA time zone name."""
 
-_Text300 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
-_Text100 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
+_Text300 = Text(max_length=300)
+_Text100 = Text(max_length=100)
 
 
 class SpeakerWrite(WriteModel):
@@ -240,8 +246,8 @@ _NOT_NULL = ("title", "starts_at", "timezone", "format", "cancelled", "noindex")
 
 
 class _EventFields(WriteModel):
-    summary: str | None = Field(default=None, max_length=5000)
-    body: str | None = Field(default=None, description="HTML; sanitized on the way in.")
+    summary: LongText | None = None
+    body: Html | None = Field(default=None, description="HTML; sanitized on the way in.")
     ends_at: AwareDatetime | None = Field(default=None, description="Later than `starts_at`.")
     location: ShortText | None = None
     registration_url: HttpUrlText | None = None
@@ -254,7 +260,7 @@ class _EventFields(WriteModel):
     published_at: AwareDatetime | None = Field(
         default=None, description="With `status: published`, a future time schedules it."
     )
-    seo_title: Annotated[str, StringConstraints(max_length=300)] | None = None
+    seo_title: Text(max_length=300, strip=False) | None = None
     seo_description: ShortText | None = None
     canonical_url: HttpUrlText | None = None
     og_image_url: HttpUrlText | None = None

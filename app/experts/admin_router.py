@@ -2,6 +2,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
+from app import urls
 from app.auth.dependencies import CurrentUser
 from app.db import SessionDep
 from app.editorial import revisions
@@ -73,7 +74,7 @@ async def create_expert(
     if replayed := await idempotency.replay():
         return replayed
     expert = await service.create_expert(session, user=user, data=body)
-    location = str(request.url_for("get_expert_admin", expert_id=expert.id))
+    location = urls.url_for(request, "get_expert_admin", expert_id=expert.id)
     response = created(ExpertAdminRead.model_validate(expert), row=expert, location=location)
     await idempotency.remember(response)
     return response
@@ -119,13 +120,13 @@ async def update_expert(
     status_code=204,
     response_class=Response,
     summary="Delete an expert",
-    responses=problem_responses(401, 403, 404, 412, 422, 428),
+    responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
 )
 async def delete_expert(
     expert: ExpertDep, request: Request, session: SessionDep, user: CurrentUser
 ) -> Response:
-    """Delete an expert for good; by-lines and programs lose them (archive to keep them).
-    Needs `If-Match`."""
+    """Delete an expert for good. Refused (409, naming them) while by-lines, events,
+    programs, accounts or earlier versions use them: archive them instead. Needs `If-Match`."""
     check_if_match(request, expert)
     await service.delete_expert(session, user=user, expert=expert)
     return Response(status_code=204)

@@ -12,6 +12,7 @@ from app.editorial import audit, redirects, revisions
 from app.editorial.lifecycle import apply_status, status_action
 from app.editorial.relations import claim_slug, rows_by_slug
 from app.editorial.sanitize import clean_html
+from app.editorial.usage import refuse_if_used
 from app.errors import NotFound
 from app.experts.models import Expert
 from app.experts.schemas import ExpertCreate, ExpertUpdate
@@ -177,7 +178,10 @@ async def _reloaded(session: AsyncSession, expert: Expert) -> Expert:
 
 
 async def delete_expert(session: AsyncSession, *, user: User, expert: Expert) -> None:
-    """Delete an expert with their slug history and revisions; by-lines lose them."""
+    """Delete an expert with their slug history and revisions; a 409 while anything uses
+    them (archiving keeps them out of public view and their by-lines intact)."""
+    instead = "archive the expert instead, or remove them from these first"
+    await refuse_if_used(session, expert, kind="Expert", instead=instead)
     await redirects.forget(session, resource=RESOURCE, target_id=expert.id)
     await revisions.forget(session, resource=RESOURCE, resource_id=expert.id)
     await session.delete(expert)

@@ -1,8 +1,6 @@
-from typing import Annotated
+from pydantic import AwareDatetime, ConfigDict, Field
 
-from pydantic import AwareDatetime, ConfigDict, Field, StringConstraints
-
-from app.editorial.schemas import HttpUrlText, Slug, WriteModel
+from app.editorial.schemas import Html, HttpUrlText, LongText, Slug, Text, WriteModel
 from app.refs import ASIA_PROGRAM, CHINA, LYLE, ProgramRef, TopicRef
 from app.schemas import ReadModel, Timestamp
 from app.workflow import Status
@@ -73,12 +71,9 @@ class ExpertRead(ExpertSummary):
     )
 
 
-_Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-_Text300 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
-_Email = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, max_length=320, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
-]
+_Name = Text(min_length=1, max_length=200)
+_Text300 = Text(max_length=300)
+_Email = Text(max_length=320, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class ExpertLinkWrite(WriteModel):
@@ -96,8 +91,8 @@ class ExpertLinkWrite(WriteModel):
 class _ExpertFields(WriteModel):
     title: _Text300 | None = None
     organization: _Text300 | None = None
-    short_bio: str | None = Field(default=None, max_length=5000, description="Sanitized.")
-    bio: str | None = Field(default=None, description="HTML; sanitized on the way in.")
+    short_bio: LongText | None = Field(default=None, description="Sanitized.")
+    bio: Html | None = Field(default=None, description="HTML; sanitized on the way in.")
     photo_url: HttpUrlText | None = None
     email: _Email | None = None
     links: list[ExpertLinkWrite] | None = None

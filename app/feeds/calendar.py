@@ -9,6 +9,7 @@ from icalendar import Event as VEvent
 from app.config import Settings
 from app.events.models import Event
 from app.feeds import links
+from app.feeds.text import xml_safe
 
 MEDIA_TYPE = "text/calendar; charset=utf-8"
 
@@ -29,11 +30,11 @@ def _vevent(settings: Settings, event: Event) -> VEvent:
     out.add("dtstart", event.starts_at.astimezone(zone))
     if event.ends_at is not None:
         out.add("dtend", event.ends_at.astimezone(zone))
-    out.add("summary", event.title)
+    out.add("summary", xml_safe(event.title))
     if event.summary:
-        out.add("description", event.summary)
+        out.add("description", xml_safe(event.summary))
     if event.location:
-        out.add("location", event.location)
+        out.add("location", xml_safe(event.location))
     out.add(
         "url", event.registration_url or event.recording_url or links.event_url(settings, event)
     )
@@ -41,7 +42,7 @@ def _vevent(settings: Settings, event: Event) -> VEvent:
     out.add("status", "CANCELLED" if event.cancelled else "CONFIRMED")
     out.add("created", event.created_at.astimezone(UTC))
     out.add("last-modified", event.updated_at.astimezone(UTC))
-    topics = [link.topic.name for link in event.topic_links]
+    topics = [xml_safe(link.topic.name) for link in event.topic_links]
     if topics:
         out.add("categories", topics)
     return out
@@ -54,7 +55,7 @@ def calendar(settings: Settings, *, name: str, events: list[Event]) -> bytes:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", name)
+    cal.add("x-wr-calname", xml_safe(name))
     for event in events:
         cal.add_component(_vevent(settings, event))
     cal.add_missing_timezones()

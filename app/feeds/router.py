@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import RedirectResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app import urls
 from app.articles.dependencies import ArticleFiltersDep
 from app.articles.models import KIND_LABELS, ArticleKind
 from app.articles.service import ArticleFilters
@@ -70,8 +71,8 @@ def _format(ext: str) -> str:
 
 
 def _moved(request: Request, exc: Moved) -> RedirectResponse:
-    path = request.url.path.replace(f"/{exc.old_slug}.", f"/{exc.new_slug}.", 1)
-    return RedirectResponse(str(request.url.replace(path=path)), status_code=301)
+    path = request.scope["path"].replace(f"/{exc.old_slug}.", f"/{exc.new_slug}.", 1)
+    return RedirectResponse(urls.this_url(request.scope, path=path), status_code=301)
 
 
 @dataclass(slots=True)
@@ -101,7 +102,7 @@ class FeedRequest:
             title=f"{site}: {title}",
             description=f"The latest from {site}: {title}.",
             home_url=home,
-            self_url=str(self.request.url),
+            self_url=urls.this_url(self.request.scope),
         )
         return Response(render(self.settings, info, items), media_type=media_type)
 
@@ -274,12 +275,12 @@ def _narrowed(filters: ArticleFilters, **path: list) -> ArticleFilters:
     response_class=Response,
     responses=_XML,
 )
-async def sitemap_xml(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+async def sitemap_xml(session: SessionDep, settings: SettingsDep) -> Response:
     """Every public URL of the website, or an index of child sitemaps past the limit."""
     urls = await service.sitemap_urls(session, settings=settings)
     if sitemap.pages(urls) == 1:
         return Response(sitemap.urlset(urls), media_type=sitemap.MEDIA_TYPE)
-    base = str(request.base_url).rstrip("/")
+    base = settings.api_url
     return Response(sitemap.index(urls, base=base), media_type=sitemap.MEDIA_TYPE)
 
 

@@ -18,6 +18,7 @@ from app.articles.models import KIND_LABELS, Article, ArticleKind
 from app.config import Settings
 from app.editorial.sanitize import clean_html
 from app.feeds import links
+from app.feeds.text import xml_safe
 
 ATOM = "http://www.w3.org/2005/Atom"
 CONTENT = "http://purl.org/rss/1.0/modules/content/"
@@ -109,6 +110,10 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
 
 
 def _xml(root: ET.Element) -> bytes:
+    for element in root.iter():  # ElementTree escapes markup, but writes any character
+        if element.text:
+            element.text = xml_safe(element.text)
+        element.attrib = {name: xml_safe(value) for name, value in element.attrib.items()}
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 

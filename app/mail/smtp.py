@@ -18,7 +18,20 @@ POLICY = policy.SMTP.clone(max_line_length=998)
 
 
 class MailError(Exception):
-    """The SMTP server could not be reached, or refused the message."""
+    """The SMTP server could not be reached, or refused the message. `permanent`: the
+    server refused every recipient for good (5xx), so sending again cannot help."""
+
+    def __init__(self, message: str, *, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+
+
+def _permanent(exc: Exception) -> bool:
+    # Only a bad address is the message's own fault; a refused login or sender (5xx too)
+    # is the server's setup, which an admin fixes while the mail waits.
+    if isinstance(exc, aiosmtplib.SMTPRecipientsRefused):
+        return bool(exc.recipients) and all(r.code >= 500 for r in exc.recipients)
+    return False
 
 
 def build(
@@ -65,4 +78,4 @@ async def send(message: EmailMessage, settings: Settings) -> None:
             timeout=settings.smtp_timeout,
         )
     except (aiosmtplib.SMTPException, OSError) as exc:
-        raise MailError(f"{type(exc).__name__}: {exc}") from exc
+        raise MailError(f"{type(exc).__name__}: {exc}", permanent=_permanent(exc)) from exc

@@ -3,7 +3,7 @@ from typing import Annotated, Any
 from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from app.editorial.schemas import Slug
+from app.editorial.schemas import Slug, Text
 from app.newsletter.models import SubscriptionState
 from app.schemas import ReadModel, Timestamp
 from app.worker.queue import QueueState
@@ -36,11 +36,11 @@ class SubscriptionRequest(BaseModel):
     """A signup from the newsletter box."""
 
     email: Email = Field(description="Validated and normalised; case does not matter.")
-    name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] | None = None
+    name: Text(max_length=300) | None = None
     interests: Interests = Field(
         default_factory=list, description="Topic and program slugs (`GET /topics`, `/programs`)."
     )
-    source: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = Field(
+    source: Text(max_length=200) | None = Field(
         default=None, description="Which form it came from, for the consent record."
     )
     website: str | None = Field(

@@ -91,7 +91,8 @@ async def signup(
         return  # the honeypot: a bot filled in the hidden field
     topics, programs = await resolve_interests(session, data.interests)
     client_hash = tokens.keyed_hash(settings, client.address)
-    email_hash = tokens.keyed_hash(settings, data.email)
+    # Per mailbox, so that `victim+1@`, `victim+2@`... cannot flood one inbox.
+    email_hash = tokens.mailbox_hash(settings, data.email)
     await _check_rate(session, settings, client_hash=client_hash, email_hash=email_hash)
     session.add(SignupAttempt(client_hash=client_hash, email_hash=email_hash))
     row = await session.scalar(
@@ -307,7 +308,11 @@ async def erase(
         raise SubscriptionNotFound(subscription_id)
     email_hash = tokens.keyed_hash(settings, row.email)
     await session.execute(delete(EmailMessage).where(EmailMessage.subscription_id == row.id))
-    await session.execute(delete(SignupAttempt).where(SignupAttempt.email_hash == email_hash))
+    await session.execute(
+        delete(SignupAttempt).where(
+            SignupAttempt.email_hash == tokens.mailbox_hash(settings, row.email)
+        )
+    )
     state = row.state.value
     await session.execute(
         delete(NewsletterSubscription).where(NewsletterSubscription.id == subscription_id)

@@ -21,6 +21,19 @@ def keyed_hash(settings: Settings, value: str) -> str:
     return hmac.new(settings.secret_key.encode(), value.encode(), hashlib.sha256).hexdigest()
 
 
+def mailbox(address: str) -> str:
+    """The inbox an address reaches, as signups are counted: `Ada+news@Example.org` and
+    `ada@example.org` are one (local part lowercased, a `+tag` dropped). Dots are kept,
+    even for Gmail, where they do not matter: simple, and documented in the README."""
+    local, _, domain = address.rpartition("@")
+    return f"{local.split('+', 1)[0].lower()}@{domain.lower()}"
+
+
+def mailbox_hash(settings: Settings, address: str) -> str:
+    """The keyed hash signups are counted by, per mailbox."""
+    return keyed_hash(settings, mailbox(address))
+
+
 def _ttl(settings: Settings, purpose: str) -> timedelta:
     if purpose == CONFIRM:
         return timedelta(hours=settings.newsletter_confirm_hours)

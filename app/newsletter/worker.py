@@ -46,14 +46,24 @@ async def _deliver(
         if error is None:
             queue.succeeded(row)
         else:
-            gave_up = queue.failed(row, error=error, max_attempts=settings.newsletter_max_attempts)
-            log_failure = log.error if gave_up else log.warning
-            log_failure("email %s to SMTP failed (attempt %s): %s", row.id, row.attempts, error)
+            _failed(row, error, settings)
         session.add(row)
         await session.commit()
 
 
-async def _send(row: EmailMessage, settings: Settings) -> str | None:
+def _failed(row: EmailMessage, error: smtp.MailError, settings: Settings) -> None:
+    """Due again after a backoff, however long the server is down (nothing is lost); given
+    up only when the server refuses the address for good. Logged as an error once, when it
+    has failed NEWSLETTER_MAX_ATTEMPTS times; a warning on the other attempts."""
+    if queue.failed(row, error=str(error), max_attempts=None, permanent=error.permanent):
+        log.error("email %s refused for good, not retried: %s", row.id, error)
+    elif row.attempts == settings.newsletter_max_attempts:
+        log.error("email %s still not sent after %s attempts: %s", row.id, row.attempts, error)
+    else:
+        log.warning("email %s to SMTP failed (attempt %s): %s", row.id, row.attempts, error)
+
+
+async def _send(row: EmailMessage, settings: Settings) -> smtp.MailError | None:
     """Hand the email over; the error, or None once it is gone."""
     if not settings.smtp_host:
         # The demo: no server to send to, so show what would have gone out.
@@ -73,7 +83,7 @@ async def _send(row: EmailMessage, settings: Settings) -> str | None:
     try:
         await smtp.send(message, settings)
     except smtp.MailError as exc:
-        return str(exc)
+        return exc
     row.transport = "smtp"
     return None
 

@@ -2,6 +2,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
+from app import urls
 from app.auth.dependencies import CurrentUser
 from app.db import SessionDep
 from app.editorial import revisions
@@ -68,7 +69,7 @@ async def create_page(
     if replayed := await idempotency.replay():
         return replayed
     page = await service.create_page(session, user=user, data=body)
-    location = str(request.url_for("get_page_admin", page_id=page.id))
+    location = urls.url_for(request, "get_page_admin", page_id=page.id)
     response = created(PageAdminRead.model_validate(page), row=page, location=location)
     await idempotency.remember(response)
     return response

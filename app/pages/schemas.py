@@ -1,8 +1,17 @@
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import AwareDatetime, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import AwareDatetime, ConfigDict, Field, field_validator
 
-from app.editorial.schemas import HttpUrlText, ShortText, Slug, Title, WriteModel
+from app.editorial.schemas import (
+    Html,
+    HttpUrlText,
+    LongText,
+    ShortText,
+    Slug,
+    Text,
+    Title,
+    WriteModel,
+)
 from app.schemas import ReadModel, Timestamp
 from app.workflow import Status
 
@@ -64,12 +73,12 @@ class PageRead(PageSummary):
 
 
 class _PageFields(WriteModel):
-    summary: str | None = Field(default=None, max_length=5000)
-    body: str | None = Field(default=None, description="HTML; sanitized on the way in.")
+    summary: LongText | None = None
+    body: Html | None = Field(default=None, description="HTML; sanitized on the way in.")
     published_at: AwareDatetime | None = Field(
         default=None, description="With `status: published`, a future time schedules it."
     )
-    seo_title: Annotated[str, StringConstraints(max_length=300)] | None = None
+    seo_title: Text(max_length=300, strip=False) | None = None
     seo_description: ShortText | None = None
     canonical_url: HttpUrlText | None = None
     og_image_url: HttpUrlText | None = None

@@ -2,6 +2,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 
+from app import urls
 from app.auth.dependencies import CurrentUser
 from app.db import SessionDep
 from app.editorial.concurrency import check_if_match
@@ -63,7 +64,7 @@ async def create_program(
     if replayed := await idempotency.replay():
         return replayed
     program = await service.create_program(session, user=user, data=body)
-    location = str(request.url_for("get_program_admin", program_id=program.id))
+    location = urls.url_for(request, "get_program_admin", program_id=program.id)
     response = created(ProgramAdminRead.model_validate(program), row=program, location=location)
     await idempotency.remember(response)
     return response
@@ -113,12 +114,13 @@ async def update_program(
     status_code=204,
     response_class=Response,
     summary="Delete a program",
-    responses=problem_responses(401, 403, 404, 412, 422, 428),
+    responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
 )
 async def delete_program(
     program: ProgramDep, request: Request, session: SessionDep, user: CurrentUser
 ) -> Response:
-    """Delete a program for good; its experts and content stay. Needs `If-Match`."""
+    """Delete a program for good. Refused (409, naming them) while experts, content or
+    earlier versions use it. Needs `If-Match`."""
     check_if_match(request, program)
     await service.delete_program(session, user=user, program=program)
     return Response(status_code=204)

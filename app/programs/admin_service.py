@@ -11,6 +11,7 @@ from app.db import utcnow
 from app.editorial import audit, redirects
 from app.editorial.models import SlugRedirect
 from app.editorial.relations import claim_slug, rows_by_slug
+from app.editorial.usage import refuse_if_used
 from app.errors import NotFound
 from app.experts.models import Expert
 from app.pagination import PageParams
@@ -120,7 +121,8 @@ async def _reloaded(session: AsyncSession, program: Program) -> Program:
 
 
 async def delete_program(session: AsyncSession, *, user: User, program: Program) -> None:
-    """Delete a program and its slug history; its experts and content stay."""
+    """Delete a program and its slug history; a 409 while anything uses it."""
+    await refuse_if_used(session, program, kind="Program", instead="remove it from them first")
     await session.execute(
         delete(SlugRedirect).where(
             SlugRedirect.resource == RESOURCE, SlugRedirect.target_id == program.id

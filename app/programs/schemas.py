@@ -1,8 +1,8 @@
 from typing import Annotated
 
-from pydantic import ConfigDict, Field, StringConstraints, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
-from app.editorial.schemas import Slug, WriteModel
+from app.editorial.schemas import LongText, Slug, Text, WriteModel
 from app.refs import ASIA_PROGRAM, LYLE, ExpertRef, ProgramRef
 from app.schemas import Timestamp, drop_hidden
 
@@ -31,12 +31,12 @@ class ProgramDetail(ProgramRead):
     )
 
 
-_Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+_Name = Text(min_length=1, max_length=200)
 _Position = Annotated[int, Field(ge=0, le=1_000_000, description="Lower comes first.")]
 
 
 class _ProgramFields(WriteModel):
-    description: str | None = Field(default=None, max_length=5000)
+    description: LongText | None = None
     director: Slug | None = Field(default=None, description="The director's expert slug.")
     members: list[Slug] | None = Field(default=None, description="Member expert slugs.")
 

@@ -51,6 +51,7 @@ class KeyMemo:
 
 
 def client_address(scope: dict) -> str:
-    """The client's address, as uvicorn's proxy_headers left it in the scope."""
+    """The client's address: the peer's, or the one a trusted proxy reported (always an IP
+    address; see `app.guards.ForwardedClient`)."""
     client = scope.get("client")
     return client[0] if client else "unknown"

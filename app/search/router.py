@@ -3,6 +3,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from pydantic import BeforeValidator
 
+from app import urls
 from app.db import SessionDep
 from app.openapi import problem_responses
 from app.pagination import Page, PagerDep
@@ -43,7 +44,7 @@ async def search(
             type=hit.type,
             slug=hit.slug,
             title=hit.title,
-            url=str(request.url_for(SOURCES[hit.type].route, slug=hit.slug)),
+            url=urls.url_for(request, SOURCES[hit.type].route, slug=hit.slug),
             snippet=hit.snippet,
             published_at=hit.published_at,
         )

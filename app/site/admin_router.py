@@ -2,6 +2,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request, Response
 
+from app import urls
 from app.auth.dependencies import CurrentUser
 from app.db import SessionDep
 from app.editorial.concurrency import PreconditionFailed, check_if_match
@@ -76,7 +77,7 @@ async def put_site(
     check_precondition(request, site)
     created = site is None
     site = await service.save_site(session, user=user, site=site, values=body.model_dump())
-    _saved(response, site, created=created, location=str(request.url_for("get_site_admin")))
+    _saved(response, site, created=created, location=urls.url_for(request, "get_site_admin"))
     return SiteAdminRead.model_validate(site)
 
 
@@ -96,7 +97,7 @@ async def patch_site(
     created = site is None
     values = body.model_dump(exclude_unset=True)
     site = await service.save_site(session, user=user, site=site, values=values)
-    _saved(response, site, created=created, location=str(request.url_for("get_site_admin")))
+    _saved(response, site, created=created, location=urls.url_for(request, "get_site_admin"))
     return SiteAdminRead.model_validate(site)
 
 
@@ -138,7 +139,7 @@ async def put_menu(
     check_precondition(request, menu)
     created = menu is None
     view = await service.replace_menu(session, user=user, menu=menu, slug=slug, data=body)
-    location = str(request.url_for("get_menu_admin", slug=slug))
+    location = urls.url_for(request, "get_menu_admin", slug=slug)
     _saved(response, view, created=created, location=location)
     return MenuAdminRead.model_validate(view)
 

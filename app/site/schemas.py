@@ -1,9 +1,9 @@
 from typing import Annotated
 
-from pydantic import AfterValidator, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import AfterValidator, ConfigDict, Field, field_validator
 
 from app.articles.models import KIND_LABELS
-from app.editorial.schemas import HttpUrlText, ShortText, WriteModel, reject_null
+from app.editorial.schemas import HttpUrlText, ShortText, Text, WriteModel, reject_null
 from app.events.models import FORMAT_LABELS
 from app.schemas import ReadModel, Timestamp
 
@@ -98,8 +98,8 @@ class SiteRead(ReadModel):
     )
 
 
-SiteName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-MenuLabel = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+SiteName = Text(min_length=1, max_length=200)
+MenuLabel = Text(min_length=1, max_length=200)
 MENU_DEPTH = 3
 _MENU_URL_SCHEMES = ("http://", "https://", "mailto:", "tel:")
 
@@ -112,9 +112,7 @@ def _check_menu_url(value: str) -> str:
     raise ValueError("must be a path like /topics/china or an http(s), mailto: or tel: URL")
 
 
-MenuUrl = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=2000), AfterValidator(_check_menu_url)
-]
+MenuUrl = Annotated[Text(max_length=2000), AfterValidator(_check_menu_url)]
 
 
 class NewsletterCtaWrite(WriteModel):
@@ -122,7 +120,7 @@ class NewsletterCtaWrite(WriteModel):
 
     heading: ShortText | None = None
     subheading: ShortText | None = None
-    body: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None = None
+    body: Text(max_length=2000, lines=True, strip=True) | None = None
     button_label: ShortText | None = None
     model_config = ConfigDict(json_schema_extra={"examples": [_NEWSLETTER_EXAMPLE]})
 
@@ -142,7 +140,7 @@ class SiteWrite(WriteModel):
 
     name: SiteName
     tagline: ShortText | None = None
-    mission: Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)] | None = None
+    mission: Text(max_length=5000, lines=True, strip=True) | None = None
     logo_url: HttpUrlText | None = None
     copyright: ShortText | None = None
     newsletter: NewsletterCtaWrite | None = None
@@ -154,7 +152,7 @@ class SiteUpdate(WriteModel):
 
     name: SiteName | None = Field(default=None, description="Required to create the site.")
     tagline: ShortText | None = None
-    mission: Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)] | None = None
+    mission: Text(max_length=5000, lines=True, strip=True) | None = None
     logo_url: HttpUrlText | None = None
     copyright: ShortText | None = None
     newsletter: NewsletterCtaWrite | None = None

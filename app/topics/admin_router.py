@@ -2,6 +2,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 
+from app import urls
 from app.auth.dependencies import CurrentUser
 from app.db import SessionDep
 from app.editorial.concurrency import check_if_match
@@ -60,7 +61,7 @@ async def create_topic(
     if replayed := await idempotency.replay():
         return replayed
     topic = await service.create_topic(session, user=user, data=body)
-    location = str(request.url_for("get_topic_admin", topic_id=topic.id))
+    location = urls.url_for(request, "get_topic_admin", topic_id=topic.id)
     response = created(TopicAdminRead.model_validate(topic), row=topic, location=location)
     await idempotency.remember(response)
     return response
@@ -109,13 +110,13 @@ async def update_topic(
     status_code=204,
     response_class=Response,
     summary="Delete a topic",
-    responses=problem_responses(401, 403, 404, 412, 422, 428),
+    responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
 )
 async def delete_topic(
     topic: TopicDep, request: Request, session: SessionDep, user: CurrentUser
 ) -> Response:
-    """Delete a topic for good: content loses the tag and its subtopics become top-level.
-    Needs `If-Match`."""
+    """Delete a topic for good. Refused (409, naming them) while articles, events,
+    experts, programs, subtopics or earlier versions use it. Needs `If-Match`."""
     check_if_match(request, topic)
     await service.delete_topic(session, user=user, topic=topic)
     return Response(status_code=204)

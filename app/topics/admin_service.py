@@ -11,6 +11,7 @@ from app.db import utcnow
 from app.editorial import audit, redirects
 from app.editorial.models import SlugRedirect
 from app.editorial.relations import claim_slug, rows_by_slug
+from app.editorial.usage import refuse_if_used
 from app.errors import InvalidParameter, NotFound
 from app.pagination import PageParams
 from app.topics.models import Topic
@@ -131,7 +132,8 @@ async def _reloaded(session: AsyncSession, topic: Topic) -> Topic:
 
 
 async def delete_topic(session: AsyncSession, *, user: User, topic: Topic) -> None:
-    """Delete a topic and its slug history; its subtopics become top-level."""
+    """Delete a topic and its slug history; a 409 while anything uses it."""
+    await refuse_if_used(session, topic, kind="Topic", instead="remove it from them first")
     await session.execute(
         delete(SlugRedirect).where(
             SlugRedirect.resource == RESOURCE, SlugRedirect.target_id == topic.id

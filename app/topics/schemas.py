@@ -1,8 +1,8 @@
 from typing import Annotated
 
-from pydantic import ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field
 
-from app.editorial.schemas import Slug, WriteModel
+from app.editorial.schemas import LongText, Slug, Text, WriteModel
 from app.refs import ASIA, CHINA, TopicRef, TopicWithParent
 from app.schemas import Timestamp
 
@@ -40,7 +40,7 @@ class TopicDetail(TopicRead):
     )
 
 
-_Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+_Name = Text(min_length=1, max_length=200)
 
 
 _Position = Annotated[int, Field(ge=0, le=1_000_000, description="Lower comes first.")]
@@ -48,7 +48,7 @@ _FEATURED = "Listed among the navigation's featured policy topics."
 
 
 class _TopicFields(WriteModel):
-    description: str | None = Field(default=None, max_length=5000)
+    description: LongText | None = None
     parent: Slug | None = Field(
         default=None, description="The broader topic's slug; `null` makes it top-level."
     )

@@ -3,6 +3,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 
+from app import urls
 from app.auth.dependencies import CurrentUser
 from app.config import SettingsDep
 from app.db import SessionDep
@@ -20,6 +21,8 @@ from app.webhooks.schemas import (
 )
 
 router = APIRouter(prefix="/webhooks", tags=["Admin: webhooks"])
+
+NO_STORE = {"Cache-Control": "no-store"}  # an answer holding a secret is never kept
 
 
 async def endpoint_by_id(webhook_id: int, session: SessionDep) -> WebhookEndpoint:
@@ -61,21 +64,23 @@ async def create_webhook(
     idempotency: IdempotencyDep,
 ) -> Response:
     """Register a URL for the events named. The answer carries the signing `secret`, this
-    once only. In production a URL resolving to a private address is refused (422).
-    Send `Idempotency-Key` to make retries safe."""
+    once only (`Cache-Control: no-store`). In production a URL resolving to a private
+    address is refused (422). Send `Idempotency-Key` to make retries safe: a retry answers
+    the same endpoint with `secret: null`."""
     if replayed := await idempotency.replay():
         return replayed
     endpoint, secret = await service.create_endpoint(
         session, actor=user, data=body, settings=settings
     )
     created = WebhookCreated(**WebhookRead.model_validate(endpoint).model_dump(), secret=secret)
-    response = JSONResponse(
-        created.model_dump(mode="json"),
-        status_code=201,
-        headers={"Location": str(request.url_for("get_webhook", webhook_id=endpoint.id))},
-    )
-    await idempotency.remember(response)
-    return response
+    headers = {
+        "Location": urls.url_for(request, "get_webhook", webhook_id=endpoint.id),
+        **NO_STORE,
+    }
+    # What is remembered for a retry must not hold the secret.
+    forgotten = created.model_copy(update={"secret": None}).model_dump(mode="json")
+    await idempotency.remember(JSONResponse(forgotten, status_code=201, headers=headers))
+    return JSONResponse(created.model_dump(mode="json"), status_code=201, headers=headers)
 
 
 @router.get(
@@ -169,3 +174,25 @@ async def retry_delivery(
         session, actor=user, endpoint=endpoint, delivery_id=delivery_id
     )
     return DeliveryRead.model_validate(delivery)
+
+
+@router.post(
+    "/{webhook_id}/rotate",
+    response_model=WebhookCreated,
+    summary="Rotate a webhook secret",
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def rotate_webhook_secret(
+    endpoint: EndpointDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: CurrentUser,
+    response: Response,
+) -> WebhookCreated:
+    """A new signing secret, shown this once (`Cache-Control: no-store`); deliveries sent
+    from now on are signed with it, retries included."""
+    endpoint, secret = await service.rotate_secret(
+        session, actor=user, endpoint=endpoint, settings=settings
+    )
+    response.headers.update(NO_STORE)
+    return WebhookCreated(**WebhookRead.model_validate(endpoint).model_dump(), secret=secret)

@@ -50,13 +50,12 @@ async def _enqueue_batch(session: AsyncSession, batch: list[Change]) -> None:
     keys = [(c.resource, c.resource_id) for c in batch if c.seq in wanted]
     objects = await changes.render_many(session, keys=keys, reader=ANONYMOUS) if keys else {}
     for change in batch:
-        if change.seq not in wanted:
+        key = (change.resource, change.resource_id)
+        # Not rendered (logged once by `render_many`): skipped, the cursor moves past it.
+        if change.seq not in wanted or key not in objects:
             continue
         # Gone from public view (unpublished): say what it was.
-        obj = objects.get((change.resource, change.resource_id)) or {
-            "type": change.resource,
-            "id": change.resource_id,
-        }
+        obj = objects[key] or {"type": change.resource, "id": change.resource_id}
         await enqueue(
             session,
             event=change.event,

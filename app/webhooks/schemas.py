@@ -89,7 +89,10 @@ class WebhookRead(ReadModel):
 class WebhookCreated(WebhookRead):
     """The new endpoint, with its secret: shown this once, never again."""
 
-    secret: str
+    secret: str | None = Field(
+        description="Signs each POST. Shown only in this answer; null when an Idempotency-Key "
+        "retry replays a create (rotate the secret if the first answer was lost)."
+    )
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [{**_ENDPOINT_EXAMPLE, "secret": "whsec_3q2+7wE1hP0c9Xn5rVd0mA..."}]

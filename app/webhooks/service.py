@@ -80,6 +80,20 @@ async def create_endpoint(
     return endpoint, secret
 
 
+async def rotate_secret(
+    session: AsyncSession, *, actor: User, endpoint: WebhookEndpoint, settings: Settings
+) -> tuple[WebhookEndpoint, str]:
+    """A new secret for the endpoint, in clear (to show once); the old one signs no more."""
+    secret = signing.new_secret()
+    endpoint.secret_encrypted = signing.encrypt(secret, secret_key=settings.secret_key)
+    endpoint.updated_at = utcnow()
+    await session.flush()
+    await audit.record(
+        session, user=actor, action="rotate", resource=RESOURCE, resource_id=endpoint.id
+    )
+    return endpoint, secret
+
+
 def _reactivate(endpoint: WebhookEndpoint) -> None:
     endpoint.is_active = True
     endpoint.disabled_at = endpoint.disabled_reason = None

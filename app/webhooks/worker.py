@@ -18,6 +18,7 @@ from cryptography.fernet import InvalidToken
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app import clock
 from app.config import Settings
 from app.db import utcnow
 from app.webhooks import consumer, signing, ssrf
@@ -62,8 +63,14 @@ async def run_once(
     now: datetime | None = None,
     worker: str | None = None,
 ) -> int:
-    """One pass: new changes into the outbox, then every due delivery (one batch) sent."""
-    queued = await consumer.consume(sessionmaker)
+    """One pass: new changes into the outbox, then every due delivery (one batch) sent. The
+    sending does not wait on the reading: a batch of changes that fails leaves pings,
+    retries and earlier deliveries going out."""
+    try:
+        queued = await consumer.consume(sessionmaker)
+    except Exception:
+        log.exception("reading the change feed for webhooks failed; sending what is queued")
+        queued = 0
     return queued + await send_due(sessionmaker, settings, now=now, worker=worker)
 
 
@@ -155,7 +162,7 @@ async def _send(client: httpx.AsyncClient, out: Outgoing, *, settings: Settings)
         response = await client.post(
             out.url,
             content=out.body.encode(),
-            headers=headers(out, secret=out.secret, timestamp=int(time.time())),
+            headers=headers(out, secret=out.secret, timestamp=int(clock.timestamp())),
         )
     except httpx.HTTPError as exc:
         return outcome(error=f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)

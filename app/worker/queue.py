@@ -23,7 +23,7 @@ from app.workflow import str_enum
 class QueueState(enum.StrEnum):
     pending = "pending"  # due at next_attempt_at (again, after a failed attempt)
     sent = "sent"
-    failed = "failed"  # gave up after max attempts, or cancelled
+    failed = "failed"  # given up (max attempts, a permanent refusal) or cancelled
 
 
 class Queued:
@@ -91,12 +91,21 @@ def succeeded(row: Queued, *, now: datetime | None = None) -> None:
     row.last_error = None
 
 
-def failed(row: Queued, *, error: str, max_attempts: int, now: datetime | None = None) -> bool:
-    """Record a failed attempt: due again after a backoff, or given up. True if given up."""
+def failed(
+    row: Queued,
+    *,
+    error: str,
+    max_attempts: int | None,
+    permanent: bool = False,
+    now: datetime | None = None,
+) -> bool:
+    """Record a failed attempt: due again after a backoff (at most about an hour), or given
+    up when `permanent` or after `max_attempts` (None: never, it waits out any outage).
+    True if given up. An admin can send a given-up row again (`/api/v1/admin/outbox`)."""
     now = now or utcnow()
     row.locked_until = None
     row.last_error = error[:2000]
-    if row.attempts >= max_attempts:
+    if permanent or (max_attempts is not None and row.attempts >= max_attempts):
         row.state = QueueState.failed
         return True
     row.next_attempt_at = now + backoff(row.attempts)

@@ -134,6 +134,6 @@ async def test_a_forged_token_is_refused(client: AsyncClient):
 
 async def test_swagger_ui_authorize_uses_the_password_flow(client: AsyncClient):
     spec = (await client.get("/openapi.json")).json()
-    scheme = spec["components"]["securitySchemes"]["Editor sign-in"]
+    scheme = spec["components"]["securitySchemes"]["EditorSignIn"]
     assert scheme["type"] == "oauth2"
     assert scheme["flows"]["password"]["tokenUrl"] == TOKEN

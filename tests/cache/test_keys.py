@@ -66,6 +66,30 @@ def test_a_filter_names_the_resource_it_filters_by():
     assert found == ["list-articles", "topic-china", "topic-russia", "expert-x"]
 
 
+@pytest.mark.parametrize(
+    "query", [b"topic=a%0Db", b"topic=a%20b", b"topic=a+b", b"expert=A", b"program=%00", b"topic=-"]
+)
+def test_a_filter_value_that_is_no_slug_makes_no_key(query: bytes):
+    found = keys.surrogate_keys("/api/v1/articles", query, {"data": []})
+
+    assert found == ["list-articles"]
+
+
+def test_keys_from_the_answer_are_slug_shaped_or_left_out():
+    document = {
+        "data": [{"id": 7, "topics": [{"slug": "ok"}, {"slug": "bad slug"}, {"slug": "x\r"}]}]
+    }
+
+    found = keys.surrogate_keys("/api/v1/articles", b"", document)
+
+    assert found == ["list-articles", "article-7", "topic-ok"]
+    assert keys.header_value(["a", "b c", "d\re", "f"]) == b"a f"
+
+
+def test_the_request_key_ignores_the_host():
+    assert keys.request_key("/api/v1/articles", b"b=1&a=2") == "GET /api/v1/articles?a=2&b=1"
+
+
 def test_a_document_without_id_or_slug_is_keyed_by_its_type():
     assert keys.surrogate_keys("/api/v1/site", b"", {"name": "Site", "menus": {}}) == ["site"]
     assert keys.surrogate_keys("/feeds/articles.xml", b"", None) == [keys.ANY_CONTENT]

@@ -5,8 +5,10 @@ from typing import Any
 from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.articles.models import Article
 from app.auth import api_keys
 from app.auth.models import ApiKey
+from tests.factories import make_article, make_expert, make_program, make_topic
 
 CHANGES = "/api/v1/changes"
 
@@ -52,3 +54,27 @@ def apply(mirror: dict[tuple[str, int], dict], entries: list[dict[str, Any]]) ->
             mirror[key] = entry["object"]
         else:
             mirror.pop(key, None)
+
+
+async def rich_article(session: AsyncSession, *, title: str = "China and the Gulf") -> Article:
+    """China under Asia, two authors, a featured expert, a program."""
+    asia = await make_topic(session, name="Asia", slug="asia")
+    china = await make_topic(session, name="China", slug="china", parent=asia)
+    director = await make_expert(session, given_name="Dana", family_name="Director")
+    program = await make_program(
+        session, name="Asia Program", slug="asia-program", director=director
+    )
+    authors = [
+        await make_expert(session, given_name="Ada", family_name="Author", programs=[program]),
+        await make_expert(session, given_name="Bo", family_name="Writer", topics=[china]),
+    ]
+    featured = await make_expert(session, given_name="Cy", family_name="Featured")
+    return await make_article(
+        session,
+        title=title,
+        topics=[china, asia],
+        primary_topic=china,
+        authors=authors,
+        featured_experts=[featured],
+        programs=[program],
+    )

@@ -1,6 +1,5 @@
 """GET /api/v1/changes: who may read it, what each write looks like in it, cursors."""
 
-import asyncio
 from datetime import timedelta
 
 from httpx import AsyncClient
@@ -99,17 +98,17 @@ async def test_drafts_never_enter_the_feed(client: AsyncClient, session: AsyncSe
 
 
 async def test_a_scheduled_item_enters_the_feed_at_its_time_behind_a_later_cursor(
-    client: AsyncClient, session: AsyncSession
+    client: AsyncClient, session: AsyncSession, clock
 ):
     headers = await key_headers(session)
     await make_article(
-        session, slug="later", status="scheduled", published_at=utcnow() + timedelta(seconds=1.2)
+        session, slug="later", status="scheduled", published_at=utcnow() + timedelta(minutes=5)
     )
     await make_article(session, slug="now")
     before, cursor = await read_feed(client, headers)
     assert [e["object"]["slug"] for e in before] == ["now"]
 
-    await asyncio.sleep(1.3)
+    clock.advance(minutes=5, seconds=1)
     after, _ = await read_feed(client, headers, since=cursor)
 
     assert [(e["action"], e["object"]["slug"]) for e in after] == [("upsert", "later")]

@@ -2,7 +2,6 @@
 the admin API, then the mirror (read as it went, and replayed from 0) against the public
 list and detail endpoints."""
 
-import asyncio
 import random
 from datetime import timedelta
 
@@ -91,7 +90,7 @@ async def _public(client: AsyncClient) -> dict[tuple[str, str], dict]:
 
 
 async def test_a_replayed_feed_mirrors_the_public_content(
-    client: AsyncClient, session: AsyncSession, sign_in
+    client: AsyncClient, session: AsyncSession, sign_in, clock
 ):
     editor = sign_in(await make_user(session, role="editor"))
     headers = await key_headers(session)
@@ -103,7 +102,7 @@ async def test_a_replayed_feed_mirrors_the_public_content(
         if n % 7 == 0:  # a partner reading as it goes
             entries, cursor = await read_feed(client, headers, since=cursor, limit=5)
             apply(live, entries)
-    await asyncio.sleep(1.1)  # the scheduled ones go public
+    clock.advance(seconds=2)  # the scheduled ones go public
 
     entries, _ = await read_feed(client, headers, since=cursor, limit=7)
     apply(live, entries)

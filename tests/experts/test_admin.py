@@ -207,7 +207,7 @@ async def test_patch_with_a_stale_if_match_is_412_and_changes_nothing(
 async def test_delete_answers_204_then_404(
     client: AsyncClient, session: AsyncSession, editor, world
 ):
-    expert = await _create(client, editor, status="published", programs=["asia-program"])
+    expert = await _create(client, editor, status="published")
     url = f"{ADMIN}/{expert['id']}"
     etag = (await client.get(url, headers=editor)).headers["etag"]
 

@@ -34,7 +34,14 @@ class SmtpServer:
         self.port = port
         self.delay = delay
         self.messages: list[Message] = []
+        self.refuse: set[str] = set()  # addresses answered `550` at RCPT
         self._controller: Controller | None = None
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:
+        if address in self.refuse:
+            return "550 5.1.1 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope) -> str:
         if self.delay:

@@ -1,6 +1,7 @@
 """Signup to inbox through a real SMTP server: confirm, one-click unsubscribe, outages."""
 
 import logging
+from datetime import timedelta
 
 from httpx import AsyncClient
 from sqlalchemy import select, update
@@ -75,20 +76,43 @@ async def test_signups_succeed_while_smtp_is_down_and_mail_goes_out_when_it_is_b
     assert (row.state.value, row.attempts, row.transport) == ("sent", 2, "smtp")
 
 
-async def test_an_email_is_given_up_after_the_last_attempt(
-    client: AsyncClient, session: AsyncSession, smtp, settings, run_worker
+async def test_a_day_long_smtp_outage_loses_nothing(
+    client: AsyncClient, session: AsyncSession, smtp, settings, run_worker, clock, caplog
 ):
     smtp.stop()
-    await sign_up(client, "never@example.org")
-    limited = settings.model_copy(update={"newsletter_max_attempts": 2})
-    for _ in range(2):
-        await session.execute(update(EmailMessage).values(next_attempt_at=utcnow()))
-        assert await run_worker(limited) == 1
+    await sign_up(client, "patient@example.org")
+    limited = settings.model_copy(update={"newsletter_max_attempts": 3})
+    with caplog.at_level(logging.WARNING, logger="app.newsletter"):
+        for _ in range(30):  # far past NEWSLETTER_MAX_ATTEMPTS, a day and more
+            assert await run_worker(limited) == 1
+            row = await session.scalar(select(EmailMessage))
+            await session.refresh(row)
+            assert row.state.value == "pending"
+            wait = row.next_attempt_at - clock.now()
+            assert wait <= timedelta(hours=1.2)  # the backoff is capped
+            clock.advance(seconds=wait.total_seconds() + 1)
+    errors = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert len(errors) == 1  # reported once, at the third attempt; retried all the same
+    assert "3 attempts" in errors[0].getMessage()
+
+    smtp.start()
+    assert await run_worker() == 1
+    [message] = smtp.messages
+    assert message["To"] == "patient@example.org"
+    await session.refresh(row)
+    assert (row.state.value, row.attempts) == ("sent", 31)
+
+
+async def test_an_address_the_server_refuses_for_good_is_failed_at_once(
+    client: AsyncClient, session: AsyncSession, smtp, run_worker
+):
+    smtp.refuse.add("nobody-here@example.org")
+    await sign_up(client, "nobody-here@example.org")
+    assert await run_worker() == 1
     row = await session.scalar(select(EmailMessage))
     await session.refresh(row)
-    assert (row.state.value, row.attempts) == ("failed", 2)
-    await session.execute(update(EmailMessage).values(next_attempt_at=utcnow()))
-    assert await run_worker(limited) == 0
+    assert (row.state.value, row.attempts) == ("failed", 1)
+    assert "550" in row.last_error
 
 
 async def test_without_smtp_emails_are_logged_and_kept_for_admins(

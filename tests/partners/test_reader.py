@@ -70,11 +70,11 @@ async def test_a_cached_answer_is_not_served_to_a_bad_key(
 async def test_swagger_shows_the_partner_key_scheme(client: AsyncClient):
     document = (await client.get("/openapi.json")).json()
 
-    assert document["components"]["securitySchemes"]["Partner key"] == {
+    assert document["components"]["securitySchemes"]["PartnerKey"] == {
         "type": "apiKey",
         "in": "header",
         "name": "X-API-Key",
         "description": "A partner API key (admins create them at /api/v1/admin/api-keys).",
     }
     for path in ("/api/v1/articles", "/api/v1/experts/{slug}", "/feeds/articles.{ext}"):
-        assert {"Partner key": []} in document["paths"][path]["get"]["security"]
+        assert {"PartnerKey": []} in document["paths"][path]["get"]["security"]

@@ -148,7 +148,7 @@ async def test_patch_with_a_stale_if_match_is_412_and_changes_nothing(
 async def test_delete_answers_204_then_404(
     client: AsyncClient, session: AsyncSession, editor, world
 ):
-    program = await _create(client, editor, members=["lyle-goldstein"])
+    program = await _create(client, editor)
     url = f"{ADMIN}/{program['id']}"
     etag = (await client.get(url, headers=editor)).headers["etag"]
 
@@ -157,7 +157,21 @@ async def test_delete_answers_204_then_404(
     assert response.status_code == 204
     assert (await client.get(url, headers=editor)).status_code == 404
     assert (await client.get(f"{PUBLIC}/asia-program")).status_code == 404
-    assert (await client.get("/api/v1/experts/lyle-goldstein")).json()["programs"] == []
+
+
+async def test_delete_of_a_program_with_members_is_409_and_keeps_them(
+    client: AsyncClient, editor, world
+):
+    program = await _create(client, editor, members=["lyle-goldstein"])
+    url = f"{ADMIN}/{program['id']}"
+    etag = (await client.get(url, headers=editor)).headers["etag"]
+
+    response = await client.delete(url, headers={**editor, "If-Match": etag})
+
+    assert response.status_code == 409
+    assert "1 expert (lyle-goldstein)" in response.json()["detail"]
+    programs = (await client.get("/api/v1/experts/lyle-goldstein")).json()["programs"]
+    assert [p["slug"] for p in programs] == ["asia-program"]
 
 
 async def test_delete_without_if_match_is_428(client: AsyncClient, editor, world):

@@ -131,10 +131,7 @@ async def test_patch_with_a_stale_if_match_is_412_and_changes_nothing(
     assert (await client.get(url, headers=editor)).json()["name"] == "Asia-Pacific"
 
 
-async def test_delete_answers_204_then_404_and_subtopics_go_top_level(
-    client: AsyncClient, session: AsyncSession, editor, asia
-):
-    await make_topic(session, name="China", parent=asia)
+async def test_delete_answers_204_then_404(client: AsyncClient, editor, asia):
     url = f"{ADMIN}/{asia.id}"
     etag = (await client.get(url, headers=editor)).headers["etag"]
 
@@ -143,7 +140,22 @@ async def test_delete_answers_204_then_404_and_subtopics_go_top_level(
     assert response.status_code == 204
     assert (await client.get(url, headers=editor)).status_code == 404
     assert (await client.get(f"{PUBLIC}/asia")).status_code == 404
-    assert (await client.get(f"{PUBLIC}/china")).json()["parent"] is None
+
+
+async def test_delete_of_a_topic_with_subtopics_is_409_and_keeps_the_tree(
+    client: AsyncClient, session: AsyncSession, editor, asia
+):
+    await make_topic(session, name="China", parent=asia)
+    url = f"{ADMIN}/{asia.id}"
+    etag = (await client.get(url, headers=editor)).headers["etag"]
+
+    response = await client.delete(url, headers={**editor, "If-Match": etag})
+
+    assert response.status_code == 409
+    assert response.json()["detail"] == (
+        "Topic asia is used by 1 subtopic (china); remove it from them first."
+    )
+    assert (await client.get(f"{PUBLIC}/china")).json()["parent"]["slug"] == "asia"
 
 
 async def test_delete_without_if_match_is_428(client: AsyncClient, editor, asia):

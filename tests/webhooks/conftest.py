@@ -10,6 +10,7 @@ import pytest
 from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
+from app import clock as app_clock
 from app.config import Settings
 from app.webhooks import worker
 from tests.conftest import _savepoint_sessions
@@ -72,9 +73,16 @@ async def receiver() -> AsyncIterator[Receiver]:
     await receiver.stop()
 
 
-def verify(secret: str, header: str, body: bytes) -> bool:
-    """What a partner does: recompute v1 from t and the raw body, compare in constant time."""
+TOLERANCE = 300  # seconds, as the README's verifier
+
+
+def verify(secret: str, header: str, body: bytes, *, tolerance: int = TOLERANCE) -> bool:
+    """What a partner does (the README's verifier): refuse a `t` further than `tolerance`
+    from now (the app's clock: a replay), recompute v1 from t and the raw body, compare in
+    constant time."""
     parts = dict(item.split("=", 1) for item in header.split(","))
+    if abs(app_clock.timestamp() - int(parts["t"])) > tolerance:
+        return False
     expected = hmac.new(secret.encode(), f"{parts['t']}.".encode() + body, hashlib.sha256)
     return hmac.compare_digest(expected.hexdigest(), parts["v1"])
 

@@ -217,3 +217,23 @@ async def test_a_secret_that_cannot_be_decrypted_fails_without_sending(
     await run_worker(settings=rotated)
     assert receiver.requests == []
     assert "cannot be decrypted" in (await _delivery(session, queued.id)).last_error
+
+
+async def test_the_signature_time_is_the_send_time_and_is_signed(
+    client, admin, receiver, run_worker, clock
+):
+    created = await register(client, admin, receiver.url)
+    await client.post(f"/api/v1/admin/webhooks/{created['id']}/ping", headers=admin)
+    clock.advance(days=2)  # sent long after it was queued: `t` says when it was sent
+    sent_at = clock.now().timestamp()
+    await run_worker()
+
+    [request] = receiver.requests
+    header = request.headers["x-pressroom-signature"]
+    t = int(dict(item.split("=", 1) for item in header.split(","))["t"])
+    assert sent_at - 1 <= t <= clock.now().timestamp()
+    assert verify(created["secret"], header, request.body)
+    tampered = header.replace(f"t={t}", f"t={t + 1}")
+    assert not verify(created["secret"], tampered, request.body)  # `t` is under the HMAC
+    clock.advance(seconds=301)
+    assert not verify(created["secret"], header, request.body)  # too old: a replay

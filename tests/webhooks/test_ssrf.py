@@ -53,7 +53,12 @@ async def prod_admin(session: AsyncSession, production):
 
     user = await make_user(session, role="admin")
     token, _ = tokens.sign(
-        production, purpose="access", ttl=timedelta(minutes=5), sub=str(user.id), role="admin"
+        production,
+        purpose="access",
+        ttl=timedelta(minutes=5),
+        sub=str(user.id),
+        key=user.token_key,
+        role="admin",
     )
     return {"Authorization": f"Bearer {token}"}
 
