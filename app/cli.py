@@ -358,13 +358,13 @@ def users_set_password(email: EmailOption, password: PasswordOption) -> None:
 @users_cli.command("deactivate")
 def users_deactivate(email: EmailOption) -> None:
     """Block an account from signing in (its content and history stay)."""
-    from app.auth import admin_service, service
+    from app.auth import service
     from app.editorial import audit
 
     async def deactivate(session: "AsyncSession") -> str:
         user = await service.get_user_by_email(session, email=email)
         user.is_active = False
-        await admin_service.revoke_refresh_tokens(session, user=user)
+        await service.sign_out_everywhere(session, user=user)
         await audit.record(
             session,
             user=None,

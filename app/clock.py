@@ -4,11 +4,12 @@ sleeping (see the `clock` fixture in tests/conftest.py)."""
 from datetime import UTC, datetime, timedelta
 
 _offset = timedelta(0)
+_frozen: datetime | None = None
 
 
 def utcnow() -> datetime:
-    """The current instant, timezone-aware, in UTC (plus any offset a test has set)."""
-    return datetime.now(UTC) + _offset
+    """The current instant, timezone-aware, in UTC (as a test has set or moved it)."""
+    return (_frozen if _frozen is not None else datetime.now(UTC)) + _offset
 
 
 def timestamp() -> float:
@@ -22,7 +23,13 @@ def advance(by: timedelta) -> None:
     _offset += by
 
 
+def freeze() -> None:
+    """Stop the clock at this instant; `advance` still moves it (tests only)."""
+    global _frozen, _offset
+    _frozen, _offset = utcnow(), timedelta(0)
+
+
 def reset() -> None:
     """Back to the wall clock (tests only)."""
-    global _offset
-    _offset = timedelta(0)
+    global _frozen, _offset
+    _frozen, _offset = None, timedelta(0)

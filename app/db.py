@@ -2,6 +2,7 @@
 
 import hashlib
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Annotated, Any
 from weakref import WeakKeyDictionary
@@ -130,19 +131,18 @@ def make_sessionmaker(bind: Any, *, writes: bool = False) -> async_sessionmaker[
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def _request_session(request: Request) -> AsyncSession:
-    """A session for this request: one that takes the write lock first unless it only reads."""
+def _request_session(request: Request, *, writes: bool) -> AsyncSession:
+    """A session for this request: one that takes the write lock first if it will write."""
     sessionmaker = request.app.state.sessionmaker
     bind = sessionmaker.kw.get("bind")
-    writer = bind if request.method in _READ_METHODS else for_writing(bind)
+    writer = for_writing(bind) if writes else bind
     return sessionmaker() if writer is bind else sessionmaker(bind=writer)
 
 
-async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """One session per request, committed once when the handler returns; then the response
-    cache purges what the transaction wrote (see app.cache.invalidation)."""
+@asynccontextmanager
+async def _committed_session(request: Request, *, writes: bool) -> AsyncIterator[AsyncSession]:
     cache = getattr(request.app.state, "cache", None)
-    async with _request_session(request) as session:
+    async with _request_session(request, writes=writes) as session:
         try:
             yield session
             await session.commit()
@@ -158,7 +158,24 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
             await cache.committed(session)
 
 
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """One session per request, committed once when the handler returns; then the response
+    cache purges what the transaction wrote (see app.cache.invalidation). Requests other
+    than GET, HEAD and OPTIONS take SQLite's write lock first."""
+    writes = request.method not in _READ_METHODS
+    async with _committed_session(request, writes=writes) as session:
+        yield session
+
+
+async def get_write_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """`get_session` for a GET that writes as it reads (the change feed numbers what came
+    due): on SQLite it waits for the write lock up front instead of failing half-way."""
+    async with _committed_session(request, writes=True) as session:
+        yield session
+
+
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+WriteSessionDep = Annotated[AsyncSession, Depends(get_write_session, scope="function")]
 
 
 async def plan_for_values(session: AsyncSession) -> None:

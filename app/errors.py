@@ -141,7 +141,8 @@ class ProblemResponse(JSONResponse):
     media_type = PROBLEM_MEDIA_TYPE
 
     def render(self, content: Any) -> bytes:
-        return orjson.dumps(content)
+        # A problem must always render, whatever a field's details carry.
+        return orjson.dumps(content, default=str, option=orjson.OPT_NON_STR_KEYS)
 
 
 def problem_response(

@@ -46,6 +46,10 @@ class Clock:
     def advance(self, **delta: float) -> None:
         app_clock.advance(timedelta(**delta))
 
+    def freeze(self) -> None:
+        """Stop time, for answers compared byte for byte (Last-Modified, Date)."""
+        app_clock.freeze()
+
 
 @pytest.fixture
 def clock() -> Iterator[Clock]:

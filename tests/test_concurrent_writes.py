@@ -3,6 +3,7 @@ answered 500 (SQLite's "database is locked", PostgreSQL's unique violations)."""
 
 import asyncio
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -11,7 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.config import Settings
 from app.main import create_app
-from tests.factories import DEFAULT_PASSWORD, make_user
+from app.workflow import Status
+from tests.factories import DEFAULT_PASSWORD, make_article, make_user
+from tests.partners.conftest import make_key
 
 PARALLEL = 10  # of each: twenty signups and sign-ins together, and refreshes
 
@@ -102,3 +105,29 @@ async def test_parallel_creates_with_one_idempotency_key_create_one_topic(
     assert sorted(a.headers.get("Idempotent-Replayed", "") for a in answers) == ["", "true"]
     listed = await api.get("/api/v1/admin/topics", params={"per_page": 100}, headers=headers)
     assert [t["slug"] for t in listed.json()["data"] if t["name"] == "Baltic"] == ["baltic"]
+
+
+async def test_parallel_change_feed_reads_number_what_came_due_without_a_500(
+    api, scratch_sessions, clock
+):
+    async with scratch_sessions() as session:
+        _, key = await make_key(session)
+        for n in range(5):
+            await make_article(
+                session,
+                slug=f"due-{n}",
+                status=Status.scheduled,
+                published_at=clock.now() + timedelta(minutes=10 + n),
+            )
+        await session.commit()
+    clock.advance(hours=1)  # every read below finds the five rows due and numbers them
+
+    answers = await asyncio.gather(
+        *(api.get("/api/v1/changes", headers={"X-API-Key": key}) for _ in range(PARALLEL))
+    )
+
+    assert [a.status_code for a in answers] == [200] * PARALLEL
+    slugs = {e["object"]["slug"] for a in answers for e in a.json()["data"] if e["object"]}
+    assert {f"due-{n}" for n in range(5)} <= slugs
+    seqs = [e["seq"] for e in answers[-1].json()["data"]]
+    assert seqs == sorted(set(seqs))  # numbered once each, in order

@@ -3,12 +3,12 @@
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from app.auth import service
-from app.auth.models import RefreshToken, Role, User
+from app.auth.models import Role, User
 from app.auth.schemas import UserCreate, UserUpdate
 from app.db import utcnow
 from app.editorial import audit
@@ -103,28 +103,21 @@ def _check_not_self(actor: User, user: User, values: dict[str, Any]) -> None:
         raise Conflict("You cannot take away your own admin role; ask another admin.")
 
 
-async def revoke_refresh_tokens(session: AsyncSession, *, user: User) -> None:
-    """Sign the user out everywhere: every refresh token still alive is revoked."""
-    await session.execute(
-        update(RefreshToken)
-        .where(RefreshToken.user_id == user.id, RefreshToken.revoked_at.is_(None))
-        .values(revoked_at=utcnow())
-    )
-
-
 async def update_user(session: AsyncSession, *, actor: User, user: User, data: UserUpdate) -> User:
-    """Apply the fields sent. A new password or a deactivation signs the user out."""
+    """Apply the fields sent. A new password, a deactivation or a new role signs the user
+    out everywhere."""
     values = data.model_dump(exclude_unset=True)
     _check_not_self(actor, user, values)
+    signs_out = values.get("is_active") is False or values.get("role", user.role) != user.role
     if "expert" in values:
         user.expert_id = await _expert_id(session, values["expert"])
     for field in ("display_name", "role", "is_active"):
         if field in values:
             setattr(user, field, values[field])
     if "password" in values:
-        await service.set_password(session, user=user, password=values["password"])
-    if values.get("is_active") is False:
-        await revoke_refresh_tokens(session, user=user)
+        await service.set_password(session, user=user, password=values["password"])  # signs out
+    elif signs_out:
+        await service.sign_out_everywhere(session, user=user)
     user.updated_at = utcnow()
     await session.flush()
     await audit.record(

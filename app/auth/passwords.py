@@ -1,5 +1,10 @@
-"""Argon2 password hashing (pwdlib)."""
+"""Argon2 password hashing (pwdlib).
 
+Argon2 is slow by design (tens of milliseconds of CPU): the service awaits `hashed` and
+`matches`, which run it in a worker thread so the event loop keeps serving other requests
+meanwhile (argon2-cffi releases the GIL). The plain functions are for scripts and tests."""
+
+from anyio import to_thread
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 
@@ -19,3 +24,13 @@ def verify_password(password: str, password_hash: str | None) -> bool:
         _hasher.verify(password, _DUMMY_HASH)
         return False
     return _hasher.verify(password, password_hash)
+
+
+async def hashed(password: str) -> str:
+    """`hash_password`, off the event loop."""
+    return await to_thread.run_sync(hash_password, password)
+
+
+async def matches(password: str, password_hash: str | None) -> bool:
+    """`verify_password`, off the event loop."""
+    return await to_thread.run_sync(verify_password, password, password_hash)

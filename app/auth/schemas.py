@@ -143,8 +143,8 @@ class UserCreate(WriteModel):
 
 
 class UserUpdate(WriteModel):
-    """Changes to an account: only the fields sent are touched. A new password signs the
-    user out everywhere."""
+    """Changes to an account: only the fields sent are touched. A new password, a
+    deactivation or a new role signs the user out everywhere, access tokens included."""
 
     display_name: DisplayName | None = None
     role: Role | None = None

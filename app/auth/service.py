@@ -12,7 +12,7 @@ from app.auth import passwords, throttling, tokens
 from app.auth.errors import InvalidCredentials, InvalidToken
 from app.auth.models import RefreshToken, Role, User
 from app.config import Settings
-from app.db import utcnow
+from app.db import hold_lock, utcnow
 from app.errors import Conflict, NotFound
 
 
@@ -35,7 +35,7 @@ async def authenticate(
     email = normalize_email(email)
     await throttling.check(session, settings, email=email, client=client)
     user = await session.scalar(select(User).where(User.email == email))
-    valid = passwords.verify_password(password, user.password_hash if user else None)
+    valid = await passwords.matches(password, user.password_hash if user else None)
     if not valid or user is None or not user.is_active:
         throttling.record_failure(session, email=email, client=client)
         raise InvalidCredentials()
@@ -166,13 +166,15 @@ async def create_user(
 ) -> User:
     """A new active account; Conflict if the email is taken."""
     email = normalize_email(email)
+    # Held until commit: a parallel create of this email waits, then sees it taken (409).
+    await hold_lock(session, f"user email {email}")
     if await session.scalar(select(User.id).where(User.email == email)) is not None:
         raise Conflict(f"A user with email {email!r} exists.", field="email")
     user = User(
         email=email,
         display_name=display_name or email.split("@")[0],
         role=role,
-        password_hash=passwords.hash_password(password),
+        password_hash=await passwords.hashed(password),
         expert_id=expert_id,
     )
     session.add(user)
@@ -190,7 +192,14 @@ async def get_user_by_email(session: AsyncSession, *, email: str) -> User:
 
 async def set_password(session: AsyncSession, *, user: User, password: str) -> None:
     """Replace the password and sign the user out everywhere."""
-    user.password_hash = passwords.hash_password(password)
+    user.password_hash = await passwords.hashed(password)
+    await sign_out_everywhere(session, user=user)
+
+
+async def sign_out_everywhere(session: AsyncSession, *, user: User) -> None:
+    """End every session at once: live refresh tokens are revoked, and a new `token_key`
+    makes the access tokens already issued fail (401) instead of living out their minutes."""
+    user.token_key = tokens.new_row_key()
     await session.execute(
         update(RefreshToken)
         .where(RefreshToken.user_id == user.id, RefreshToken.revoked_at.is_(None))

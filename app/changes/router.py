@@ -6,7 +6,7 @@ from app.auth.dependencies import PartnerDep
 from app.changes import service
 from app.changes.dependencies import CursorDep
 from app.changes.schemas import ChangePage
-from app.db import SessionDep
+from app.db import WriteSessionDep
 from app.openapi import problem_responses
 
 router = APIRouter(prefix="/changes", tags=["Changes"])
@@ -19,7 +19,7 @@ router = APIRouter(prefix="/changes", tags=["Changes"])
     responses=problem_responses(401, 403, 422),
 )
 async def list_changes(
-    session: SessionDep,
+    session: WriteSessionDep,
     reader: PartnerDep,
     since: CursorDep,
     limit: Annotated[int, Query(ge=1, le=500, description="At most this many entries.")] = 100,

@@ -74,6 +74,12 @@ DECLINED = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _stopped_clock(clock) -> None:
+    """Two answers compared byte for byte must not straddle a second (Last-Modified)."""
+    clock.freeze()
+
+
 @pytest.fixture
 async def routed(connection: AsyncConnection, settings: Settings) -> AsyncIterator[AsyncClient]:
     """The same app without the fast lane: FastAPI answers every list."""
