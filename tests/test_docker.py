@@ -5,7 +5,6 @@ import os
 import re
 import shlex
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -13,6 +12,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+
+from tests.server import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCKERFILE = ROOT / "Dockerfile"
@@ -34,12 +35,6 @@ def _image_env() -> dict[str, str]:
         for pair in shlex.split(line.removeprefix("ENV "))
     ]
     return {key: value for key, _, value in pairs if key != "PATH"}
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def test_dockerfile_passes_hadolint():
@@ -87,7 +82,7 @@ def test_the_image_refuses_to_start_without_a_secret(tmp_path: Path):
 
 
 def test_the_image_command_migrates_and_serves(tmp_path: Path):
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         **_image_env(),

@@ -2,11 +2,8 @@
 writes, the client address it believes."""
 
 import logging
-import os
-import socket
 import stat
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,45 +14,7 @@ import pytest
 from app.access_log import ACCESS_LOGGER
 from app.config import Settings
 from app.main import create_app
-
-ROOT = Path(__file__).resolve().parent.parent
-PRESSROOM = str(Path(sys.executable).parent / "pressroom")
-
-
-class Server:
-    """`pressroom serve` in development, without SECRET_KEY, on a spare port."""
-
-    def __init__(self, data: Path, *args: str) -> None:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            self.port = sock.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {
-            **{k: v for k, v in os.environ.items() if k != "SECRET_KEY"},
-            "ENVIRONMENT": "development",
-            "DATABASE_URL": f"sqlite+aiosqlite:///{data}/pressroom.db",
-            "HOST": "127.0.0.1",
-            "PORT": str(self.port),
-        }
-        self.log = data.parent / f"serve-{self.port}.log"
-        with self.log.open("wb") as log:
-            self.process = subprocess.Popen(
-                [PRESSROOM, "serve", *args], cwd=ROOT, env=self.env, stdout=log, stderr=log
-            )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
-                    return
-            except httpx.TransportError:
-                time.sleep(0.2)
-        self.stop()
-        pytest.fail(f"the server did not answer within 60 s:\n{self.log.read_text()}")
-
-    def stop(self) -> str:
-        self.process.terminate()
-        self.process.wait(timeout=20)
-        return self.log.read_text()
+from tests.server import PRESSROOM, ROOT, Server
 
 
 @pytest.fixture(scope="module")
