@@ -42,8 +42,19 @@ class Settings(BaseSettings):
     database_pre_ping: bool = Field(
         default=False,
         description="Test each pooled PostgreSQL connection with a round trip before use. "
-        "Off (~0.2 ms a request saved): after a database restart a request may fail while "
-        "the pool notices and reconnects. On: none does.",
+        "Off (~0.2 ms a request saved): connections a restart closed are replaced anyway; "
+        "one a network drop left half-open fails a request (503). On: none does.",
+    )
+    database_connect_timeout: float = Field(
+        default=5.0,
+        gt=0,
+        description="PostgreSQL: seconds to wait for a connection before answering 503.",
+    )
+    database_statement_timeout: float = Field(
+        default=30.0,
+        gt=0,
+        description="PostgreSQL: seconds a statement may run before it is cancelled and the "
+        "request answers 503.",
     )
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
@@ -121,6 +132,11 @@ class Settings(BaseSettings):
         default=3000,
         ge=1,
         description="Requests a minute per API key that has no rate_limit_per_minute of its own.",
+    )
+    rate_limit_strategy: Literal["sliding-window-counter", "moving-window"] = Field(
+        default="sliding-window-counter",
+        description="sliding-window-counter: two counters a client, approximate near the turn "
+        "of a minute; moving-window: exact, one timestamp per request in the window.",
     )
     rate_limit_prefix: str = Field(
         default="pressroom:ratelimit", min_length=1, description="Prefix of rate limit Redis keys."

@@ -10,6 +10,7 @@ from weakref import WeakKeyDictionary
 from fastapi import Depends, Request
 from sqlalchemy import DateTime, MetaData, event, text
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -80,7 +81,24 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
         _tune_sqlite(engine)
         return engine
     kwargs.setdefault("pool_pre_ping", True)  # the API turns it off unless asked (settings)
-    return create_async_engine(url, **kwargs)
+    engine = create_async_engine(url, **kwargs)
+    event.listen(engine.sync_engine, "checkout", _replace_closed)
+    return engine
+
+
+def pg_timeouts(settings: Any) -> dict[str, float]:
+    """asyncpg's connect arguments for DATABASE_CONNECT_TIMEOUT and ..._STATEMENT_TIMEOUT."""
+    return {
+        "timeout": settings.database_connect_timeout,
+        "command_timeout": settings.database_statement_timeout,
+    }
+
+
+def _replace_closed(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    # A connection the server closed (a restart) is known closed without a round trip:
+    # the pool replaces it instead of failing a request, even without pre-ping.
+    if dbapi_connection.driver_connection.is_closed():
+        raise DisconnectionError("the server closed this connection")
 
 
 def _tune_sqlite(engine: AsyncEngine) -> None:

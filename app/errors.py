@@ -1,14 +1,17 @@
 """The AppError family and the handlers that render every error as problem+json (RFC 9457)."""
 
 import logging
+import socket
 from http import HTTPStatus
 from typing import Any
 
+import asyncpg
 import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -59,6 +62,46 @@ class Conflict(AppError):
     status_code = 409
     code = "conflict"
     title = "Conflict"
+
+
+class DatabaseUnavailable(AppError):
+    status_code = 503
+    code = "database-unavailable"
+    title = "Database unavailable"
+    headers = {"Retry-After": "5"}
+
+
+DATABASE_UNAVAILABLE = "The database cannot answer right now. Try again in a few seconds."
+# What a database that is down, restarting, unreachable or stuck raises, through SQLAlchemy
+# or from asyncpg itself: a 503 to retry, not a 500 to investigate.
+_OUTAGES = (
+    ConnectionError,  # refused, reset
+    TimeoutError,  # DATABASE_CONNECT_TIMEOUT or DATABASE_STATEMENT_TIMEOUT passed
+    socket.gaierror,
+    asyncpg.PostgresConnectionError,
+    asyncpg.exceptions.OperatorInterventionError,  # shutting down, starting up, cancelled
+    asyncpg.exceptions.InsufficientResourcesError,  # too many connections
+    asyncpg.exceptions.ConnectionDoesNotExistError,
+)
+
+
+def is_database_outage(exc: BaseException) -> bool:
+    """Whether `exc` (or what caused it) says the database cannot be reached right now."""
+    seen: BaseException | None = exc
+    for _ in range(8):
+        if seen is None:
+            return False
+        if isinstance(seen, DBAPIError) and seen.connection_invalidated:
+            return True
+        if isinstance(seen, _OUTAGES):
+            return True
+        if isinstance(seen, asyncpg.InterfaceError) and "connection is closed" in str(seen):
+            return True
+        # asyncio's "Multiple exceptions: ..." when every address of the host refused.
+        if type(seen) is OSError and seen.errno is None:
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 class Moved(AppError):
@@ -241,6 +284,26 @@ async def _stale(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+def database_unavailable(request: Request, exc: BaseException) -> JSONResponse:
+    """The 503 a database outage answers (middleware outside FastAPI's handlers sends it too)."""
+    log.warning("database unavailable on %s %s: %r", request.method, request.url.path, exc)
+    error = DatabaseUnavailable(DATABASE_UNAVAILABLE)
+    return problem_response(
+        request,
+        status=error.status_code,
+        code=error.code,
+        title=error.title,
+        detail=error.detail,
+        headers=error.headers,
+    )
+
+
+async def _database_error(request: Request, exc: Exception) -> Response:
+    if not is_database_outage(exc):
+        return await _unhandled(request, exc)
+    return database_unavailable(request, exc)
+
+
 async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return problem_response(
@@ -258,4 +321,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(StaleDataError, _stale)
+    for kind in (DBAPIError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+        app.add_exception_handler(kind, _database_error)
     app.add_exception_handler(Exception, _unhandled)

@@ -2,7 +2,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import text
 
-from app.errors import AppError
+from app.errors import DatabaseUnavailable
 from app.openapi import problem_responses
 
 router = APIRouter(tags=["Health"])
@@ -11,12 +11,6 @@ router = APIRouter(tags=["Health"])
 class Health(BaseModel):
     status: str
     model_config = ConfigDict(json_schema_extra={"examples": [{"status": "ok"}]})
-
-
-class DatabaseUnavailable(AppError):
-    status_code = 503
-    code = "database-unavailable"
-    title = "Database unavailable"
 
 
 @router.get("/healthz", response_model=Health, summary="Liveness")

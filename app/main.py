@@ -4,6 +4,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -17,7 +18,7 @@ from app.articles.fastlane import FastArticleList, close_pool
 from app.auth.dependencies import current_reader
 from app.cache import install_cache
 from app.config import Settings, check_runnable, get_settings
-from app.db import make_engine, make_sessionmaker
+from app.db import make_engine, make_sessionmaker, pg_timeouts
 from app.errors import install_error_handlers
 from app.feeds.router import router as feeds_router
 from app.guards import BodyGuard, ForwardedClient, RejectNulBytes, TrustedHosts
@@ -76,6 +77,14 @@ def ensure_sqlite_dir(url: str) -> None:
         Path(url.removeprefix(prefix)).parent.mkdir(parents=True, exist_ok=True)
 
 
+def engine_options(settings: Settings) -> dict[str, Any]:
+    """The API's engine: pre-ping as configured; on PostgreSQL, bounded waits."""
+    options: dict[str, Any] = {"pool_pre_ping": settings.database_pre_ping}
+    if not settings.is_sqlite:
+        options["connect_args"] = pg_timeouts(settings)
+    return options
+
+
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     try:
@@ -84,7 +93,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             return
         settings: Settings = app.state.settings
         ensure_sqlite_dir(settings.database_url)
-        engine = make_engine(settings.database_url, pool_pre_ping=settings.database_pre_ping)
+        engine = make_engine(settings.database_url, **engine_options(settings))
         app.state.sessionmaker = make_sessionmaker(engine)
         try:
             yield

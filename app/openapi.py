@@ -21,7 +21,7 @@ _DESCRIPTIONS = {
     422: "A parameter or field is invalid; `errors` names each one.",
     428: "Send `If-Match` with the ETag you last read.",
     429: "Too many requests; see `Retry-After`.",
-    503: "The service cannot answer right now.",
+    503: "The database cannot answer right now: try again after `Retry-After` seconds.",
 }
 
 
@@ -61,15 +61,21 @@ def _operations(schema: dict[str, Any]) -> Any:
                 yield path, method, operation
 
 
+_NO_DATABASE = frozenset({"/healthz"})
+
+
 def _document_what_is_sent(schema: dict[str, Any]) -> None:
     """What middleware answers on routes that never say so themselves: 400 anywhere (a NUL
-    in the URL, an unknown Host), 413 to a body, 304 to a public GET, 429 past a limit."""
+    in the URL, an unknown Host), 413 to a body, 304 to a public GET, 429 past a limit,
+    503 while the database is out (app.errors.is_database_outage)."""
     for path, method, operation in _operations(schema):
         responses = operation.setdefault("responses", {})
         if "requestBody" in operation:
             responses.setdefault("413", _problem(413))
         if method == "get" and is_public_path(path):
             _document_conditional_get(operation)
+        if path not in _NO_DATABASE:
+            responses.setdefault("503", _problem(503))
         if is_limited(path):
             _document_rate_limit(responses)
         # Last: the 400s are answered outside the rate limiter, with no RateLimit-* headers.
@@ -112,9 +118,9 @@ def _document_rate_limit(responses: dict[str, Any]) -> None:
 
 
 def _complete_headers(status: str, response: dict[str, Any]) -> None:
-    """A 429 says when to retry; every header has a schema (`Location` is a URI)."""
+    """A 429 or 503 says when to retry; every header has a schema (`Location` is a URI)."""
     headers = response.get("headers", {})
-    if status == "429":
+    if status in ("429", "503"):
         headers = response.setdefault("headers", {})
         headers.setdefault(
             "Retry-After",

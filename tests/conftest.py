@@ -10,7 +10,7 @@ from contextlib import AbstractContextManager, contextmanager
 from datetime import timedelta
 
 import pytest
-from httpx import ASGITransport, AsyncClient
+from httpx import ASGITransport, AsyncClient, Request, Response
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -21,6 +21,7 @@ from app.config import Settings
 from app.db import make_engine, make_sessionmaker
 from app.main import create_app
 from tests import dbutil
+from tests.helpers import assert_legal_headers
 
 SERVER_URL = os.environ.get("TEST_DATABASE_URL", "")
 # Every Settings() a test builds (and every `pressroom` it runs) is a test environment, with
@@ -36,6 +37,21 @@ def pytest_report_header(config: pytest.Config) -> str:
 @pytest.fixture(scope="session")
 def backend() -> str:
     return BACKEND
+
+
+@pytest.fixture(autouse=True)
+def legal_headers_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every answer an app gives in-process must have header fields fit for the wire.
+
+    Over a real socket h11 and uvicorn refuse such fields; in-process nothing would."""
+    send = ASGITransport.handle_async_request
+
+    async def checked(self: ASGITransport, request: Request) -> Response:
+        response = await send(self, request)
+        assert_legal_headers(response)
+        return response
+
+    monkeypatch.setattr(ASGITransport, "handle_async_request", checked)
 
 
 class Clock:
@@ -95,6 +111,25 @@ async def scratch_sessions(scratch_url: str) -> AsyncIterator[async_sessionmaker
     await engine.dispose()
 
 
+@pytest.fixture
+def scratch_settings(scratch_url: str, settings: Settings) -> Settings:
+    """`settings` on `scratch_url`, rate limits off; a module may override it."""
+    return settings.model_copy(update={"database_url": scratch_url, "rate_limit_enabled": False})
+
+
+@pytest.fixture
+async def scratch_api(scratch_settings: Settings) -> AsyncIterator[AsyncClient]:
+    """The app as it runs on `scratch_url`: its lifespan makes the engine, each request its
+    own session on a connection of its own, so parallel requests really race."""
+    app = create_app(scratch_settings)
+    transport = ASGITransport(app=app, raise_app_exceptions=False)
+    async with (
+        app.router.lifespan_context(app),
+        AsyncClient(transport=transport, base_url="http://testserver") as client,
+    ):
+        yield client
+
+
 @pytest.fixture(scope="session")
 async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
     engine = make_engine(database_url)
@@ -138,6 +173,7 @@ def settings(database_url: str) -> Settings:
         site_url="https://www.example.org",
         cors_origins=["https://frontend.example.org"],
         redis_url=None,  # the cache tests choose their backend themselves
+        rate_limit_strategy="moving-window",  # exact counts, whenever in the minute
         public_api_url="http://testserver",  # where the test client sends its requests
     )
 

@@ -13,7 +13,10 @@ import httpx
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PRESSROOM = str(Path(sys.executable).parent / "pressroom")
+# The command under test: this venv's, or (CI's image check) a non-editable install's,
+# run in a folder laid out like the image's /srv/pressroom (alembic.ini, migrations/).
+PRESSROOM = os.environ.get("PRESSROOM_BIN") or str(Path(sys.executable).parent / "pressroom")
+WORKDIR = Path(os.environ.get("PRESSROOM_WORKDIR") or ROOT)
 START_SECONDS = 90  # a busy two-core machine migrates and starts slowly
 
 
@@ -38,7 +41,7 @@ def pressroom_env(data: Path, **overrides: str) -> dict[str, str]:
 
 def pressroom(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     """Run a `pressroom` command to its end; fail the test with its output if it fails."""
-    done = subprocess.run([PRESSROOM, *args], cwd=ROOT, env=env, capture_output=True, text=True)
+    done = subprocess.run([PRESSROOM, *args], cwd=WORKDIR, env=env, capture_output=True, text=True)
     if done.returncode != 0:
         pytest.fail(f"pressroom {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
     return done
@@ -55,7 +58,7 @@ class Server:
         self.log = data.parent / f"serve-{self.port}.log"
         with self.log.open("wb") as log:
             self.process = subprocess.Popen(
-                [PRESSROOM, "serve", *args], cwd=ROOT, env=self.env, stdout=log, stderr=log
+                [PRESSROOM, "serve", *args], cwd=WORKDIR, env=self.env, stdout=log, stderr=log
             )
         deadline = time.monotonic() + START_SECONDS
         while time.monotonic() < deadline and self.process.poll() is None:

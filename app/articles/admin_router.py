@@ -18,6 +18,7 @@ from app.editorial.responses import ETAG_HEADER, created, with_etag
 from app.editorial.schemas import PreviewLink, RevisionRead
 from app.openapi import problem_responses
 from app.pagination import Page, PagerDep
+from app.params import RowId
 from app.workflow import Status
 
 router = APIRouter(prefix="/articles", tags=["Admin: articles"])
@@ -25,12 +26,12 @@ router = APIRouter(prefix="/articles", tags=["Admin: articles"])
 WRITE_ERRORS = problem_responses(401, 403, 404, 409, 412, 422, 428)
 
 
-async def article_by_id(article_id: int, session: SessionDep, user: CurrentUser) -> Article:
+async def article_by_id(article_id: RowId, session: SessionDep, user: CurrentUser) -> Article:
     """The article named in the path, in any status, if the user may read it, or 404."""
     return await service.get_article(session, article_id=article_id, user=user)
 
 
-async def own_article_by_id(article_id: int, session: SessionDep, user: CurrentUser) -> Article:
+async def own_article_by_id(article_id: RowId, session: SessionDep, user: CurrentUser) -> Article:
     """The same, for what shows more than the public version (revisions, preview links):
     authors reach only their own articles here."""
     return await service.get_article(session, article_id=article_id, user=user, unpublished=True)
@@ -164,7 +165,7 @@ async def list_revisions(
     responses={200: {"headers": ETAG_HEADER}, **WRITE_ERRORS},
 )
 async def restore_revision(
-    number: int,
+    number: RowId,
     article: OwnArticleDep,
     request: Request,
     response: Response,

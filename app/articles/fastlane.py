@@ -32,6 +32,7 @@ from urllib.parse import parse_qsl
 import asyncpg
 import orjson
 from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app import urls
@@ -39,6 +40,8 @@ from app.articles.models import ArticleKind
 from app.articles.service import Facet, PublicArticleSort, TopicMatch, facet_counts
 from app.cache.middleware import DOCUMENT
 from app.clock import utcnow
+from app.db import pg_timeouts
+from app.errors import database_unavailable, is_database_outage
 from app.pagination import DEFAULT_PER_PAGE, MAX_PER_PAGE, link_header
 from app.workflow import LIVE_STATUSES
 
@@ -364,10 +367,11 @@ GENERIC_PLANS = {"plan_cache_mode": "force_generic_plan", "jit": "off"}
 GENERIC_PLAN = "; ".join(f"SET LOCAL {name} = {value}" for name, value in GENERIC_PLANS.items())
 
 
-async def _create_pool(engine: AsyncEngine) -> asyncpg.Pool:
+async def _create_pool(engine: AsyncEngine, settings: Any) -> asyncpg.Pool:
     _, params = engine.dialect.create_connect_args(engine.url)
     accepted = inspect.signature(asyncpg.connect).parameters
     params = {name: value for name, value in params.items() if name in accepted}
+    params.update(pg_timeouts(settings))
     params["server_settings"] = {**params.get("server_settings", {}), **GENERIC_PLANS}
     return await asyncpg.create_pool(min_size=0, max_size=POOL_SIZE, **params)
 
@@ -376,7 +380,7 @@ async def _pool(state: Any, engine: AsyncEngine) -> asyncpg.Pool:
     """The pool, made on first use (once, however many requests ask at the same time)."""
     task: asyncio.Task[asyncpg.Pool] | None = getattr(state, "fast_lane_pool", None)
     if task is None or (task.done() and task.exception() is not None):
-        task = state.fast_lane_pool = asyncio.ensure_future(_create_pool(engine))
+        task = state.fast_lane_pool = asyncio.ensure_future(_create_pool(engine, state.settings))
     return await task
 
 
@@ -524,6 +528,21 @@ def _link(scope: Scope, page: int, pages: int) -> bytes:
     return link_header(url, scope["query_string"], page=page, pages=pages).encode("latin-1")
 
 
+async def _rows(scope: Scope, shape: Shape, params: dict[str, Any]) -> list[Any]:
+    """The statement's rows for this request, within the database timeouts: asyncpg's pool
+    would otherwise wait, unbounded, for a timed-out statement's cancellation to go through
+    before it takes the connection back."""
+    settings = scope["app"].state.settings
+    deadline = None
+    if not settings.is_sqlite:
+        deadline = settings.database_connect_timeout + settings.database_statement_timeout
+    async with asyncio.timeout(deadline), _driver(scope) as (dialect, raw, generic):
+        sql, names = statement(dialect, shape)
+        now = utcnow()
+        bound = now if dialect == "postgresql" else now.strftime("%Y-%m-%d %H:%M:%S.%f")
+        return await _fetch(dialect, raw, generic, sql, names, arguments(names, params, bound))
+
+
 class FastArticleList:
     """Answer anonymous `GET /api/v1/articles` in the shapes above; pass everything else on."""
 
@@ -551,11 +570,13 @@ class FastArticleList:
                 params["facets"],
             )
         )
-        async with _driver(scope) as (dialect, raw, generic):
-            sql, names = statement(dialect, shape)
-            now = utcnow()
-            bound = now if dialect == "postgresql" else now.strftime("%Y-%m-%d %H:%M:%S.%f")
-            rows = await _fetch(dialect, raw, generic, sql, names, arguments(names, params, bound))
+        try:
+            rows = await _rows(scope, shape, params)
+        except Exception as exc:
+            # Outside FastAPI's handlers: answer the route's 503 here, not a 500.
+            if not is_database_outage(exc):
+                raise
+            return await database_unavailable(Request(scope), exc)(scope, receive, send)
         total = int(rows[0][0]) if rows else 0
         data = [item(row) for row in rows if row[1] is not None]
         per_page, page = params["per_page"], params["page"]

@@ -12,11 +12,12 @@ from app.db import SessionDep
 from app.editorial.idempotency import IdempotencyDep
 from app.openapi import problem_responses
 from app.pagination import Page, PagerDep
+from app.params import RowId
 
 router = APIRouter(prefix="/users", tags=["Admin: users"])
 
 
-async def user_by_id(user_id: int, session: SessionDep) -> User:
+async def user_by_id(user_id: RowId, session: SessionDep) -> User:
     """The account named in the path, or 404."""
     return await service.get_user(session, user_id=user_id)
 

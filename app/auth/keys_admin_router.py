@@ -15,13 +15,14 @@ from app.db import SessionDep
 from app.editorial.idempotency import IdempotencyDep
 from app.openapi import problem_responses
 from app.pagination import Page, PagerDep
+from app.params import RowId
 
 router = APIRouter(prefix="/api-keys", tags=["Admin: API keys"])
 
 NO_STORE = {"Cache-Control": "no-store"}  # an answer holding a secret is never kept
 
 
-async def key_by_id(key_id: int, session: SessionDep) -> ApiKey:
+async def key_by_id(key_id: RowId, session: SessionDep) -> ApiKey:
     """The key named in the path, or 404."""
     return await service.get_key(session, key_id=key_id)
 

@@ -226,7 +226,7 @@ def _numbered(
         key = (row.resource, row.resource_id)
         event, audience = None, row.audience
         if row.audience == Audience.public:
-            event = _event(row.resource, was=was.get(key) is not None, now=key in now_public)
+            event = _event(row.resource, was=_left_public(was.get(key)), now=key in now_public)
             was[key] = event
             if event is None and key in embargoed:
                 audience = Audience.embargo  # a change only `embargo:read` keys can see
@@ -234,6 +234,11 @@ def _numbered(
             {"change_id": row.id, "new_seq": seq, "new_event": event, "new_audience": audience}
         )
     return updates
+
+
+def _left_public(event: str | None) -> bool:
+    """Whether a change with this event left its resource public (an unpublish did not)."""
+    return event is not None and not event.endswith(".unpublished")
 
 
 def _event(resource: str, *, was: bool, now: bool) -> str | None:

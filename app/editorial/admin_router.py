@@ -9,7 +9,7 @@ from app.editorial import audit
 from app.errors import InvalidParameter
 from app.openapi import problem_responses
 from app.pagination import Page, PagerDep
-from app.params import as_aware
+from app.params import MAX_ROW_ID, as_aware
 from app.schemas import ReadModel, Timestamp
 
 router = APIRouter(prefix="/audit", tags=["Admin: audit"])
@@ -60,11 +60,11 @@ Instant = Annotated[
 async def list_audit_entries(
     session: SessionDep,
     pager: PagerDep,
-    user_id: int | None = None,
+    user_id: Annotated[int | None, Query(ge=1, le=MAX_ROW_ID)] = None,
     resource: Annotated[
         str | None, Query(max_length=40, description="`article`, `user`, `site`, `menu`...")
     ] = None,
-    resource_id: int | None = None,
+    resource_id: Annotated[int | None, Query(ge=1, le=MAX_ROW_ID)] = None,
     action: Annotated[
         str | None, Query(max_length=40, description="`create`, `update`, `publish`...")
     ] = None,

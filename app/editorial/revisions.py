@@ -3,7 +3,9 @@
 from typing import Any
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.auth.models import User
 from app.editorial.models import Revision
@@ -20,16 +22,21 @@ async def keep(
     data: dict[str, Any],
     user: User | None,
 ) -> None:
-    """Store `data`, the state of a row at version `number`, before it changes."""
-    session.add(
-        Revision(
-            resource=resource,
-            resource_id=resource_id,
-            number=number,
-            data=data,
-            created_by_id=user.id if user else None,
-        )
+    """Store `data`, the state of a row at version `number`, before it changes; a
+    StaleDataError (412) when a concurrent save of that same version kept it first."""
+    revision = Revision(
+        resource=resource,
+        resource_id=resource_id,
+        number=number,
+        data=data,
+        created_by_id=user.id if user else None,
     )
+    try:
+        # A concurrent save of this same version holds the key: wait for it, then 412.
+        async with session.begin_nested():
+            session.add(revision)
+    except IntegrityError:
+        raise StaleDataError(f"{resource} {resource_id} version {number} saved meanwhile") from None
 
 
 async def list_revisions(

@@ -17,6 +17,7 @@ from app.events.schemas import EventAdminRead, EventAdminSummary, EventCreate, E
 from app.events.service import RESOURCE, EventSort
 from app.openapi import problem_responses
 from app.pagination import Page, PagerDep
+from app.params import RowId
 from app.workflow import Status
 
 router = APIRouter(prefix="/events", tags=["Admin: events"])
@@ -24,7 +25,7 @@ router = APIRouter(prefix="/events", tags=["Admin: events"])
 WRITE_ERRORS = problem_responses(401, 403, 404, 409, 412, 422, 428)
 
 
-async def event_by_id(event_id: int, session: SessionDep) -> Event:
+async def event_by_id(event_id: RowId, session: SessionDep) -> Event:
     """The event named in the path, in any status, or 404."""
     return await service.get_event(session, event_id=event_id)
 
@@ -159,7 +160,7 @@ async def list_revisions(
     responses={200: {"headers": ETAG_HEADER}, **WRITE_ERRORS},
 )
 async def restore_revision(
-    number: int,
+    number: RowId,
     event: EventDep,
     request: Request,
     response: Response,

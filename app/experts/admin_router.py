@@ -17,6 +17,7 @@ from app.experts.schemas import ExpertAdminRead, ExpertAdminSummary, ExpertCreat
 from app.experts.service import RESOURCE
 from app.openapi import problem_responses
 from app.pagination import Page, PagerDep
+from app.params import RowId
 from app.workflow import Status
 
 router = APIRouter(prefix="/experts", tags=["Admin: experts"])
@@ -24,7 +25,7 @@ router = APIRouter(prefix="/experts", tags=["Admin: experts"])
 WRITE_ERRORS = problem_responses(401, 403, 404, 409, 412, 422, 428)
 
 
-async def expert_by_id(expert_id: int, session: SessionDep) -> Expert:
+async def expert_by_id(expert_id: RowId, session: SessionDep) -> Expert:
     """The expert named in the path, in any status, or 404."""
     return await service.get_expert(session, expert_id=expert_id)
 
@@ -155,7 +156,7 @@ async def list_revisions(
     responses={200: {"headers": ETAG_HEADER}, **WRITE_ERRORS},
 )
 async def restore_revision(
-    number: int,
+    number: RowId,
     expert: ExpertDep,
     request: Request,
     response: Response,

@@ -13,6 +13,7 @@ from app.newsletter.models import SubscriptionState
 from app.newsletter.schemas import OutboxEmailRead, SubscriptionAdminRead
 from app.openapi import problem_responses
 from app.pagination import Page, PagerDep
+from app.params import RowId
 from app.worker.queue import QueueState
 
 router = APIRouter(prefix="/newsletter", tags=["Admin: newsletter"])
@@ -107,7 +108,7 @@ async def export_subscriptions(session: SessionDep, filters: FiltersDep) -> Resp
     responses=problem_responses(401, 403, 404),
 )
 async def erase_subscription(
-    subscription_id: int, session: SessionDep, settings: SettingsDep, user: CurrentUser
+    subscription_id: RowId, session: SessionDep, settings: SettingsDep, user: CurrentUser
 ) -> Response:
     """Forget a person (right to erasure): the subscription, its consent record and its
     emails go; the audit log keeps only a keyed hash of the address."""

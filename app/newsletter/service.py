@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from app.auth.models import User
 from app.config import Settings
-from app.db import utcnow
+from app.db import hold_lock, utcnow
 from app.editorial import audit
 from app.errors import InvalidParameter
 from app.newsletter import emails, tokens
@@ -93,6 +93,9 @@ async def signup(
     client_hash = tokens.keyed_hash(settings, client.address)
     # Per mailbox, so that `victim+1@`, `victim+2@`... cannot flood one inbox.
     email_hash = tokens.mailbox_hash(settings, data.email)
+    # Count and record in turn, or a burst of parallel signups all count under the limits.
+    await hold_lock(session, f"signup client {client_hash}")
+    await hold_lock(session, f"signup email {email_hash}")
     await _check_rate(session, settings, client_hash=client_hash, email_hash=email_hash)
     session.add(SignupAttempt(client_hash=client_hash, email_hash=email_hash))
     row = await session.scalar(

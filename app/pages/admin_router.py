@@ -16,6 +16,7 @@ from app.pages.models import Page as StandingPage
 from app.pages.schemas import PageAdminRead, PageAdminSummary, PageCreate, PageUpdate
 from app.pages.service import RESOURCE
 from app.pagination import Page, PagerDep
+from app.params import RowId
 from app.workflow import Status
 
 router = APIRouter(prefix="/pages", tags=["Admin: pages"])
@@ -23,7 +24,7 @@ router = APIRouter(prefix="/pages", tags=["Admin: pages"])
 WRITE_ERRORS = problem_responses(401, 403, 404, 409, 412, 422, 428)
 
 
-async def page_by_id(page_id: int, session: SessionDep) -> StandingPage:
+async def page_by_id(page_id: RowId, session: SessionDep) -> StandingPage:
     """The page named in the path, in any status, or 404."""
     return await service.get_page(session, page_id=page_id)
 
@@ -147,7 +148,7 @@ async def list_revisions(page: PageDep, session: SessionDep, pager: PagerDep) ->
     responses={200: {"headers": ETAG_HEADER}, **WRITE_ERRORS},
 )
 async def restore_revision(
-    number: int,
+    number: RowId,
     page: PageDep,
     request: Request,
     response: Response,

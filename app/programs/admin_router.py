@@ -10,6 +10,7 @@ from app.editorial.idempotency import IdempotencyDep
 from app.editorial.responses import ETAG_HEADER, created, with_etag
 from app.openapi import problem_responses
 from app.pagination import Page, PagerDep
+from app.params import RowId
 from app.programs import admin_service as service
 from app.programs.models import Program
 from app.programs.schemas import (
@@ -22,7 +23,7 @@ from app.programs.schemas import (
 router = APIRouter(prefix="/programs", tags=["Admin: programs"])
 
 
-async def program_by_id(program_id: int, session: SessionDep) -> Program:
+async def program_by_id(program_id: RowId, session: SessionDep) -> Program:
     """The program named in the path, or 404."""
     return await service.get_program(session, program_id=program_id)
 

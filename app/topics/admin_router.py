@@ -10,6 +10,7 @@ from app.editorial.idempotency import IdempotencyDep
 from app.editorial.responses import ETAG_HEADER, created, with_etag
 from app.openapi import problem_responses
 from app.pagination import Page, PagerDep
+from app.params import RowId
 from app.topics import admin_service as service
 from app.topics.dependencies import TopicFiltersDep
 from app.topics.models import Topic
@@ -18,7 +19,7 @@ from app.topics.schemas import TopicAdminRead, TopicAdminSummary, TopicCreate, T
 router = APIRouter(prefix="/topics", tags=["Admin: topics"])
 
 
-async def topic_by_id(topic_id: int, session: SessionDep) -> Topic:
+async def topic_by_id(topic_id: RowId, session: SessionDep) -> Topic:
     """The topic named in the path, or 404."""
     return await service.get_topic(session, topic_id=topic_id)
 

@@ -10,6 +10,7 @@ from app.db import SessionDep
 from app.editorial.idempotency import IdempotencyDep
 from app.openapi import problem_responses
 from app.pagination import Page, PagerDep
+from app.params import RowId
 from app.webhooks import service
 from app.webhooks.models import WebhookEndpoint
 from app.webhooks.schemas import (
@@ -25,7 +26,7 @@ router = APIRouter(prefix="/webhooks", tags=["Admin: webhooks"])
 NO_STORE = {"Cache-Control": "no-store"}  # an answer holding a secret is never kept
 
 
-async def endpoint_by_id(webhook_id: int, session: SessionDep) -> WebhookEndpoint:
+async def endpoint_by_id(webhook_id: RowId, session: SessionDep) -> WebhookEndpoint:
     """The endpoint named in the path, or 404."""
     return await service.get_endpoint(session, endpoint_id=webhook_id)
 
@@ -166,7 +167,7 @@ async def ping_webhook(
     responses=problem_responses(401, 403, 404, 422),
 )
 async def retry_delivery(
-    delivery_id: int, endpoint: EndpointDep, session: SessionDep, user: CurrentUser
+    delivery_id: RowId, endpoint: EndpointDep, session: SessionDep, user: CurrentUser
 ) -> DeliveryRead:
     """Queue this delivery again, due now, with the same body and a fresh allowance of
     attempts (sent or failed alike)."""

@@ -2,49 +2,32 @@
 scratch database: one account, and the loser gets the 409 a later duplicate gets (not 500)."""
 
 import asyncio
-from collections.abc import AsyncIterator
 
-import pytest
-from httpx import ASGITransport, AsyncClient
+from httpx import AsyncClient
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.auth.models import User
-from app.config import Settings
-from app.main import create_app
 from tests.factories import DEFAULT_PASSWORD, make_user
 
 USERS = "/api/v1/admin/users"
 
 
-@pytest.fixture
-async def api(scratch_url: str, settings: Settings) -> AsyncIterator[AsyncClient]:
-    """The app as it runs: its lifespan makes the engine, each request its own session."""
-    settings = settings.model_copy(
-        update={"database_url": scratch_url, "rate_limit_enabled": False}
-    )
-    app = create_app(settings)
-    transport = ASGITransport(app=app, raise_app_exceptions=False)
-    async with (
-        app.router.lifespan_context(app),
-        AsyncClient(transport=transport, base_url="http://testserver") as client,
-    ):
-        yield client
-
-
 async def test_parallel_creates_of_one_email_give_one_account_and_the_usual_409(
-    api: AsyncClient, scratch_sessions: async_sessionmaker[AsyncSession], sign_in
+    scratch_api: AsyncClient, scratch_sessions: async_sessionmaker[AsyncSession], sign_in
 ):
     async with scratch_sessions() as session:
         admin = sign_in(await make_user(session, role="admin"))
         await session.commit()
     body = {"email": "twice@example.org", "password": DEFAULT_PASSWORD, "role": "author"}
 
-    answers = await asyncio.gather(*(api.post(USERS, json=body, headers=admin) for _ in range(2)))
+    answers = await asyncio.gather(
+        *(scratch_api.post(USERS, json=body, headers=admin) for _ in range(2))
+    )
 
     assert sorted(a.status_code for a in answers) == [201, 409]
     [loser] = [a for a in answers if a.status_code == 409]
-    later = await api.post(USERS, json=body, headers=admin)
+    later = await scratch_api.post(USERS, json=body, headers=admin)
     assert later.status_code == 409
     assert loser.headers["content-type"] == "application/problem+json"
     assert loser.json() == later.json()
