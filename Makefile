@@ -1,4 +1,5 @@
-# Pressroom: `make run` serves the demo on SQLite; `make test` runs the suite on SQLite and PostgreSQL.
+# Pressroom: `make run` serves the demo on SQLite; `make test` runs the suite on SQLite and PostgreSQL;
+# `make mutate` mutation-tests the rules that matter (minutes: not in CI, not in `make test`).
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -10,7 +11,7 @@ PYTEST_ARGS ?=
 RUN_STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test test-sqlite test-postgres lint format migrate seed clean
+.PHONY: run test test-sqlite test-postgres mutate lint format migrate seed clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -50,6 +51,14 @@ test-sqlite: $(DEV_STAMP)
 
 test-postgres: $(DEV_STAMP)
 	TEST_DATABASE_URL="$(TEST_POSTGRES_URL)" $(BIN)/python -m pytest -n $(JOBS) $(PYTEST_ARGS)
+
+## Mutation testing (mutmut, [tool.mutmut] in pyproject.toml) of app/workflow.py, the cache
+## invalidation, auth and the editorial rules, each mutant against the tests that reach it; ends
+## with the score per module. MUTANTS='app.workflow*' narrows it (and reruns those mutants);
+## `$(BIN)/mutmut browse` shows the survivors. Results are kept in mutants/ between runs.
+mutate: $(DEV_STAMP)
+	$(BIN)/mutmut run $(MUTANTS)
+	$(BIN)/python -m tests.mutation_score
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
