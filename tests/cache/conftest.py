@@ -62,7 +62,11 @@ def cache_settings(settings: Settings, cache_backend: str, worker_id: str) -> Se
     update: dict[str, object] = {"cache_enabled": True, "redis_url": None}
     if cache_backend == "redis":
         prefix = f"pressroom-test:{worker_id}:{uuid.uuid4().hex}:"
-        update |= {"redis_url": REDIS_URL, "cache_prefix": prefix}
+        update |= {
+            "redis_url": REDIS_URL,
+            "cache_prefix": prefix,
+            "rate_limit_prefix": prefix + "ratelimit",  # counts of its own, too
+        }
     return settings.model_copy(update=update)
 
 
