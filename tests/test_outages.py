@@ -312,8 +312,11 @@ def test_a_redis_outage_answers_every_request_and_keeps_limits(server: Server, r
 
     for response, seconds in answers:
         assert response.status_code == 200, response.text
-        assert response.headers["x-cache"] == "MISS"  # from the database, not the cache
         assert seconds < SLACK
+    # First from the database, then from the few seconds' cache the process keeps itself.
+    caches = [response.headers["x-cache"] for response, _ in answers]
+    assert caches == ["MISS"] * len(CACHED) + ["HIT"] * len(CACHED)
+    for response, _ in answers:
         # Counted in this process while the shared counts are out of reach.
         assert int(response.headers["ratelimit-remaining"]) < 100000
     remaining = [int(response.headers["ratelimit-remaining"]) for response, _ in answers]

@@ -18,10 +18,19 @@ from app.db import utcnow
 log = logging.getLogger("app.cache")
 
 RETRY_SECONDS = 1.0
+FALLBACK_TTL = 5.0
+"""Seconds an answer lives in the in-process stand-in while Redis is down. Other workers'
+writes cannot purge it, so this bounds how stale it may be; this worker's own writes purge
+it at once."""
+FALLBACK_MAX_ENTRIES = 1000
 
 
 class CacheUnavailable(Exception):
     """The backend did not answer, or owes a purge: answer without the cache for now."""
+
+
+class _FallbackToken(tuple):
+    """The token of a lookup answered by the in-process stand-in: its store goes there."""
 
 
 def make_backend(settings: Settings) -> Backend:
@@ -50,21 +59,39 @@ class ResponseCache:
         self._owed: set[str] = set()
         self._owed_next_change: Any = UNKNOWN
         self._down_until = 0.0
-        if isinstance(self.backend, MemoryBackend):
-            subscribe_to_flushes(self)
+        # While a shared backend (Redis) is down, answers are kept a few seconds in this
+        # process instead (see FALLBACK_TTL), so an outage does not send every read to the
+        # database. An in-process backend needs no stand-in.
+        self.fallback: MemoryBackend | None = None
+        if not isinstance(self.backend, MemoryBackend):
+            self.fallback = MemoryBackend(
+                max_entries=min(settings.cache_max_entries, FALLBACK_MAX_ENTRIES),
+                max_bytes=settings.cache_max_bytes,
+            )
+        subscribe_to_flushes(self)
 
     async def lookup(self, key: str) -> Lookup:
-        """The cached answer, or CacheUnavailable while the backend is down or owes a purge
+        """The cached answer. While the shared backend is down or owes a purge, the answer
+        of the in-process stand-in (see `fallback`); CacheUnavailable when there is none
         (the request is then answered without the cache)."""
         if time.monotonic() < self._down_until:
-            raise CacheUnavailable("backend down; retrying soon")
+            return await self._fallback_lookup(key, "backend down; retrying soon")
         try:
             if self._owed:
                 await self._purge(set(), UNKNOWN)
-            return await self.backend.lookup(key)
+            found = await self.backend.lookup(key)
         except Exception as exc:
             self._down_until = time.monotonic() + RETRY_SECONDS
-            raise CacheUnavailable(str(exc)) from exc
+            return await self._fallback_lookup(key, str(exc) or repr(exc))
+        if self.fallback is not None and len(self.fallback):
+            await self.fallback.clear()  # back: what was kept during the outage is dropped
+        return found
+
+    async def _fallback_lookup(self, key: str, reason: str) -> Lookup:
+        if self.fallback is None:
+            raise CacheUnavailable(reason)
+        found = await self.fallback.lookup(key)
+        return found._replace(token=_FallbackToken(("fallback", found.token)))
 
     async def store(self, key: str, entry: Entry, tags: list[str], seen: Lookup) -> bool:
         """Keep an answer until its TTL, the next scheduled change, or a purge."""
@@ -73,6 +100,14 @@ class ResponseCache:
         if next_change is UNKNOWN or next_change <= now:
             next_change = fresh = await self.next_change()
         expires_at = min(now + self.ttl, next_change)
+        if isinstance(seen.token, _FallbackToken):
+            assert self.fallback is not None
+            expires_at = min(expires_at, now + FALLBACK_TTL)
+            if expires_at <= now:
+                return False
+            return await self.fallback.store(
+                key, entry, tags, token=seen.token[1], expires_at=expires_at, next_change=fresh
+            )
         if expires_at <= now:
             return False
         return await self.backend.store(
@@ -92,6 +127,8 @@ class ResponseCache:
             return
         keys = await resolve(session, touched)
         moment = await session.scalar(next_change_statement(utcnow()))
+        if self.fallback is not None:
+            self.fallback.purge_now(keys)
         try:
             await self._purge(keys, moment.timestamp() if moment is not None else NEVER)
         except Exception:
@@ -109,11 +146,15 @@ class ResponseCache:
 
     def flushed(self, session: Session, touched: Touched) -> None:
         """Any flush in this process, on our database: drop what it touched right away and
-        make sure nothing outlives an instant it wrote. (An in-process cache only.)"""
-        backend = self.backend
-        if not self.enabled or not isinstance(backend, MemoryBackend):
+        make sure nothing outlives an instant it wrote. (The in-process cache, or the
+        stand-in for a shared one.)"""
+        if isinstance(self.backend, MemoryBackend):
+            backend = self.backend
+        elif self.fallback is not None and len(self.fallback):
+            backend = self.fallback  # the outage's stand-in, while it holds anything
+        else:
             return
-        if not self._is_ours(session):
+        if not self.enabled or not self._is_ours(session):
             return
         backend.purge_now(touched.keys)
         if backend.next_change is UNKNOWN:

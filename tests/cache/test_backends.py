@@ -55,24 +55,40 @@ async def test_the_in_process_cache_is_bounded_and_evicts_the_least_recent():
 
 
 @pytest.mark.parametrize("cache_backend", ["memory"], indirect=True)
-async def test_a_redis_that_is_down_costs_the_cache_not_the_answers(
-    make_cached_app: AppFactory, cache_settings: Settings, session: AsyncSession, sign_in
+async def test_a_redis_that_is_down_is_stood_in_for_by_a_short_cache_in_process(
+    make_cached_app: AppFactory, cache_settings: Settings, session: AsyncSession, sign_in, clock
 ):
     down = cache_settings.model_copy(
         update={"redis_url": "redis://127.0.0.1:9/0", "cache_prefix": "down:"}
     )
     app: FastAPI = await make_cached_app(down)
     editor = sign_in(await make_user(session, role="editor"))
+    topic = await make_topic(session, name="China")
+    admin = f"/api/v1/admin/topics/{topic.id}"
 
     async with client_for(app) as client:
-        listing = await client.get("/api/v1/articles")
-        created = await client.post(
-            "/api/v1/admin/articles", json={"kind": "brief", "title": "Still saved"}, headers=editor
+        first = await client.get("/api/v1/topics/china")
+        again = await client.get("/api/v1/topics/china")
+        etag = (await client.get(admin, headers=editor)).headers["etag"]
+        renamed = await client.patch(
+            admin, json={"name": "People's Republic of China"}, headers={**editor, "If-Match": etag}
         )
+        after_write = await client.get("/api/v1/topics/china")
+        kept = await client.get("/api/v1/topics/china")
+        clock.advance(seconds=core.FALLBACK_TTL + 1)
+        expired = await client.get("/api/v1/topics/china")
 
-    assert (listing.status_code, listing.headers["x-cache"]) == (200, "MISS")
-    assert listing.headers["etag"]
-    assert created.status_code == 201
+    assert (first.status_code, first.headers["x-cache"]) == (200, "MISS")
+    assert first.headers["etag"]
+    # Redis does not answer: this process keeps the answer itself, a few seconds at most.
+    assert (again.status_code, again.headers["x-cache"]) == (200, "HIT")
+    assert renamed.status_code == 200, renamed.text
+    # Its own writes purge the stand-in at once.
+    assert after_write.headers["x-cache"] == "MISS"
+    assert after_write.json()["name"] == "People's Republic of China"
+    assert kept.headers["x-cache"] == "HIT"
+    # Other workers' writes cannot reach it: its answers live FALLBACK_TTL seconds at most.
+    assert expired.headers["x-cache"] == "MISS"
 
 
 @pytest.mark.parametrize("cache_backend", ["memory"], indirect=True)
