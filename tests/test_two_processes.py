@@ -25,6 +25,7 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import text
 
 from app.db import make_engine, make_sessionmaker
 from tests import dbutil
@@ -42,7 +43,6 @@ REDIS_URL = os.environ.get("TEST_REDIS_URL") or os.environ.get(
 )
 ANONYMOUS_PER_MINUTE = 10
 WORKER_POLL = 0.2  # seconds a worker sleeps after a pass that found nothing to do
-SETTLE = 6 * WORKER_POLL  # several idle passes of each worker: time for a duplicate to show
 DEADLINE = 30.0
 PASSWORD = "two-processes-password"
 ARTICLES = "/api/v1/articles"
@@ -106,6 +106,17 @@ class Cluster:
     smtp: SmtpServer
     admin: dict[str, str] = field(default_factory=dict)
     key: str = ""
+    database: str = ""
+
+    def settled(self) -> bool:
+        """Nothing is left for a worker to do: every change due is numbered and read by the
+        webhook worker, and no email or delivery waits in the outbox. From then on no
+        worker pass can send anything, so what the receivers counted is final."""
+        waiting = httpx.get(
+            self.url(0) + "/api/v1/admin/outbox", params={"state": "pending"}, headers=self.admin
+        )
+        assert waiting.status_code == 200, waiting.text
+        return waiting.json()["meta"]["total"] == 0 and asyncio.run(_changes_read(self.database))
 
     def url(self, n: int) -> str:
         """Process A for even `n`, B for odd: requests alternate between the two."""
@@ -159,6 +170,24 @@ async def _make_admin(url: str) -> None:
     await engine.dispose()
 
 
+async def _changes_read(url: str) -> bool:
+    engine = make_engine(url)
+    try:
+        async with engine.connect() as connection:
+            unnumbered = await connection.scalar(
+                text("SELECT count(*) FROM change WHERE seq IS NULL AND visible_at <= now()")
+            )
+            behind = await connection.scalar(
+                text(
+                    "SELECT coalesce((SELECT max(seq) FROM change), 0)"
+                    " > coalesce((SELECT max(last_seq) FROM webhook_cursor), 0)"
+                )
+            )
+    finally:
+        await engine.dispose()
+    return unnumbered == 0 and not behind
+
+
 def _sign_in(cluster: Cluster) -> None:
     token = httpx.post(
         cluster.url(0) + "/api/v1/admin/auth/token",
@@ -193,6 +222,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     smtp.start()
     cluster = Cluster([], [], [], receiver, smtp)
     try:
+        cluster.database = url
         dbutil.migrate(url)  # once: the two `serve --migrate` below then find nothing to do
         asyncio.run(_make_admin(url))
         env = {
@@ -288,7 +318,7 @@ def test_each_webhook_delivery_goes_out_once(cluster: Cluster):
         return {d["object"]["id"] for d in received if d["event"] == "article.published"}
 
     _wait_for("a delivery of each article.published", lambda: ids <= published())
-    time.sleep(SETTLE)  # a duplicate would come from a later pass of either worker
+    _wait_for("the workers to have nothing left to send", cluster.settled)
 
     received = list(cluster.receiver.received)
     deliveries = Counter(d["delivery"] for d in received)
@@ -316,7 +346,7 @@ def test_each_confirmation_email_goes_out_once(cluster: Cluster):
         return Counter(m["To"] for m in list(cluster.smtp.messages))
 
     _wait_for("a confirmation email to each reader", lambda: set(addresses) <= set(recipients()))
-    time.sleep(SETTLE)
+    _wait_for("the workers to have nothing left to send", cluster.settled)
 
     assert recipients() == Counter(addresses)
     cluster.assert_quiet()
